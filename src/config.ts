@@ -1,0 +1,125 @@
+/**
+ * Configuration: read once from an environment object (process.env at the entry
+ * points, a plain object in tests), validated, and passed in. Every problem names
+ * the variable and what is expected; the token is never echoed.
+ */
+import path from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './log.js';
+
+export interface Config {
+  /** Discord bot token; absent = terminal mode. */
+  token?: string;
+  /** REST base URL for discord.js (`rest.api`), e.g. http://127.0.0.1:3000/api. */
+  apiBase?: string;
+  corpusDir: string;
+  cacheDir: string;
+  maxFileBytes: number;
+  logLevel: LogLevel;
+  logJson: boolean;
+  moderatorRoleIds: string[];
+  ownerIds: string[];
+  /** Per-user question limit: `cooldownQuestions` per `cooldownSeconds`. */
+  cooldownQuestions: number;
+  cooldownSeconds: number;
+  /** Per-user autocomplete limit per 10 seconds. */
+  autocompletePer10s: number;
+  /** Most questions worked on at once; beyond that users are told the bot is busy. */
+  maxConcurrent: number;
+  /** Most questions waiting for a slot. */
+  maxQueue: number;
+}
+
+/** One or more configuration problems. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+const SNOWFLAKE_RE = /^\d{15,21}$/u;
+
+/** Loads and validates the configuration from `env`. Relative folders resolve against `cwd`. */
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const v = get(name);
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(v)}`);
+      return def;
+    }
+    return n;
+  };
+  const ids = (name: string): string[] => {
+    const v = get(name);
+    if (v === undefined) return [];
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = list.filter((s) => !SNOWFLAKE_RE.test(s));
+    if (bad.length)
+      problems.push(
+        `${name} must be a comma-separated list of Discord ids (digits); bad: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+      );
+    return list.filter((s) => SNOWFLAKE_RE.test(s));
+  };
+
+  const token = get('DISCORD_TOKEN');
+  if (token !== undefined && (/\s/u.test(token) || token.length < 20)) {
+    problems.push(
+      'DISCORD_TOKEN must be the bot token from the developer portal (no spaces, at least 20 characters)',
+    );
+  }
+  const apiBase = get('DISCORD_API_BASE');
+  if (apiBase !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(apiBase);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      problems.push(
+        `DISCORD_API_BASE must be an http(s) URL such as https://discord.com/api; got ${JSON.stringify(apiBase)}`,
+      );
+  }
+  const level = (get('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(level as LogLevel)) {
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(get('LOG_LEVEL'))}`,
+    );
+  }
+  const logFormat = (get('LOG_FORMAT') ?? 'text').toLowerCase();
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    problems.push(`LOG_FORMAT must be text or json; got ${JSON.stringify(get('LOG_FORMAT'))}`);
+  }
+
+  const config: Config = {
+    corpusDir: path.resolve(cwd, get('CORPUS_DIR') ?? 'corpus'),
+    cacheDir: path.resolve(cwd, get('CACHE_DIR') ?? '.cache'),
+    maxFileBytes: int('MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    logLevel: (LOG_LEVELS.includes(level as LogLevel) ? level : 'info') as LogLevel,
+    logJson: logFormat === 'json',
+    moderatorRoleIds: ids('MODERATOR_ROLE_IDS'),
+    ownerIds: ids('OWNER_IDS'),
+    cooldownQuestions: int('COOLDOWN_QUESTIONS', 5, 1, 1000),
+    cooldownSeconds: int('COOLDOWN_SECONDS', 30, 1, 3600),
+    autocompletePer10s: int('AUTOCOMPLETE_PER_10S', 40, 1, 1000),
+    maxConcurrent: int('MAX_CONCURRENT', 8, 1, 256),
+    maxQueue: int('MAX_QUEUE', 200, 0, 100_000),
+  };
+  if (token !== undefined) config.token = token;
+  if (apiBase !== undefined) config.apiBase = apiBase.replace(/\/+$/u, '');
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,212 @@
+/**
+ * Turns ranked hits into an answer: quotes of whole sentences with the matched
+ * words marked, a decision whether the corpus answers at all, and suggestions.
+ */
+import type { CorpusIndex, Hit } from './corpus-index.js';
+import { termsOfToken, tokenize } from './text.js';
+import type { Answer, AnswerPassage, Span } from './types.js';
+
+/** Limits on questions and answers. */
+export const MAX_QUESTION_CHARS = 1000;
+export const DEFAULT_RESULTS = 3;
+export const MAX_RESULTS = 10;
+/** A quote is whole sentences of at most about this many characters. */
+export const QUOTE_CHARS = 350;
+/**
+ * The decline rule. A question is answered when the best passage matches at least
+ * MIN_MATCHED_WORDS distinct words of the question and covers at least
+ * DEFAULT_MIN_COVERAGE of the question's key words (weighted by rarity), or when it
+ * covers at least FULL_COVERAGE of them (one-word questions, names).
+ */
+export const DEFAULT_MIN_COVERAGE = 0.1;
+export const MIN_MATCHED_WORDS = 2;
+export const FULL_COVERAGE = 0.75;
+
+export interface AnswerOptions {
+  /** How many passages to return (1..10, default 3). */
+  results?: number;
+  /** Restrict to one article, by file. */
+  file?: string;
+  /** How many further candidates to keep for "more results" (default 10). */
+  more?: number;
+  minCoverage?: number;
+}
+
+/** Why a question can't be asked at all. */
+export interface QuestionError {
+  code: 'empty' | 'too_long';
+  message: string;
+}
+
+/** Checks a question before it reaches the engine. */
+export function checkQuestion(question: string): QuestionError | undefined {
+  const q = question.trim();
+  if (!q)
+    return { code: 'empty', message: 'The question is empty: type a few words about what you want to know.' };
+  if (q.length > MAX_QUESTION_CHARS) {
+    return {
+      code: 'too_long',
+      message: `The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Ask about one thing at a time.`,
+    };
+  }
+  return undefined;
+}
+
+/** Answers a question from a snapshot. */
+export function answerQuestion(index: CorpusIndex, question: string, options: AnswerOptions = {}): Answer {
+  const q = question.trim();
+  const results = Math.min(Math.max(Math.trunc(options.results ?? DEFAULT_RESULTS), 1), MAX_RESULTS);
+  const more = options.more ?? MAX_RESULTS;
+  const hits = index.search(q, { limit: results + more, ...(options.file ? { file: options.file } : {}) });
+  const analyzed = index.analyze(q);
+  const { coverage, words } = hits[0] ? coverageOf(index, analyzed, hits[0]) : { coverage: 0, words: 0 };
+  const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+  const base = { question: q, coverage, ...(options.file ? { article: options.file } : {}) };
+
+  let declineReason: string | undefined;
+  if (analyzed.length === 0) declineReason = 'The question has no words the articles could match.';
+  else if (hits.length === 0) declineReason = 'No passage shares a word with the question.';
+  else if (
+    coverage < minCoverage ||
+    (words < MIN_MATCHED_WORDS && coverage < Math.max(minCoverage, FULL_COVERAGE))
+  )
+    declineReason = `The best passage matches ${words} of the question's words and covers ${Math.round(coverage * 100)}% of its key words.`;
+
+  if (declineReason) {
+    return {
+      ...base,
+      answered: false,
+      passages: [],
+      more: [],
+      suggestions: index.suggest(q),
+      declineReason,
+    };
+  }
+  const composed = hits.map((h) => composePassage(index, h));
+  return {
+    ...base,
+    answered: true,
+    passages: composed.slice(0, results),
+    more: composed.slice(results),
+    suggestions: [],
+  };
+}
+
+/** Share of the question's key words (by IDF weight) that a hit matched, and how many distinct question words it matched. */
+function coverageOf(
+  index: CorpusIndex,
+  analyzed: ReturnType<CorpusIndex['analyze']>,
+  hit: Hit,
+): { coverage: number; words: number } {
+  const matched = new Set(hit.queryTerms);
+  const words = new Set<string>();
+  let total = 0;
+  let got = 0;
+  for (const t of analyzed) {
+    const w = index.idf(t.term) * t.weight;
+    total += w;
+    if (matched.has(t.term)) {
+      got += w;
+      words.add(t.source.toLowerCase());
+    }
+  }
+  return { coverage: total > 0 ? got / total : 0, words: words.size };
+}
+
+/** Builds the quote and highlights of one hit. */
+export function composePassage(index: CorpusIndex, hit: Hit): AnswerPassage {
+  const text = hit.passage.text;
+  const docTerms = new Set(hit.docTerms);
+  const textHighlights: Span[] = [];
+  const tokenWeights: { start: number; end: number; weight: number; term: string }[] = [];
+  for (const tok of tokenize(text)) {
+    const terms = termsOfToken(tok.text);
+    const hitTerm = terms.find((t) => docTerms.has(t));
+    if (hitTerm !== undefined) {
+      textHighlights.push([tok.start, tok.end]);
+      tokenWeights.push({ start: tok.start, end: tok.end, weight: index.idf(hitTerm), term: hitTerm });
+    }
+  }
+  const { quote, from, to, prefix } = makeQuote(text, tokenWeights);
+  const quoteHighlights: Span[] = [];
+  for (const [s, e] of textHighlights) {
+    if (s >= from && e <= to) quoteHighlights.push([s - from + prefix, e - from + prefix]);
+  }
+  return {
+    passage: hit.passage,
+    quote,
+    quoteHighlights,
+    textHighlights,
+    score: Math.round(hit.score * 1000) / 1000,
+    matchedTerms: hit.queryTerms,
+  };
+}
+
+interface Sentence {
+  start: number;
+  end: number;
+}
+
+/** Splits text into sentences at . ! ? … followed by a space and a capital, digit or quote. */
+export function sentencesOf(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  const re = /[.!?…]+["”’)\]]*\s+(?=["“‘([]?[\p{Lu}\p{N}])/gu;
+  let start = 0;
+  for (const m of text.matchAll(re)) {
+    const idx = m.index ?? 0;
+    const endPunct = idx + m[0].trimEnd().length;
+    // Skip common abbreviations ("e.g. Google", "Dr. Smith").
+    const before = text.slice(Math.max(0, idx - 4), idx + 1).toLowerCase();
+    if (/(?:\be\.g|\bi\.e|\bdr|\bmr|\bmrs|\bvs|\bst)\.$/u.test(before)) continue;
+    out.push({ start, end: endPunct });
+    start = idx + m[0].length;
+  }
+  if (start < text.length) out.push({ start, end: text.length });
+  return out;
+}
+
+/** Chooses whole sentences around the matched words within QUOTE_CHARS, marking cuts with "…". */
+function makeQuote(
+  text: string,
+  tokens: { start: number; end: number; weight: number; term: string }[],
+): { quote: string; from: number; to: number; prefix: number } {
+  if (text.length <= QUOTE_CHARS) return { quote: text, from: 0, to: text.length, prefix: 0 };
+  const sentences = sentencesOf(text);
+  let best = { i: 0, j: 0, w: -1 };
+  for (let i = 0; i < sentences.length; i++) {
+    const si = sentences[i] as Sentence;
+    const seen = new Map<string, number>();
+    for (let j = i; j < sentences.length; j++) {
+      const sj = sentences[j] as Sentence;
+      if (sj.end - si.start > QUOTE_CHARS && j > i) break;
+      for (const t of tokens) if (t.start >= sj.start && t.end <= sj.end) seen.set(t.term, t.weight);
+      let w = 0;
+      for (const v of seen.values()) w += v;
+      // Prefer more distinct matched weight, then fewer sentences.
+      if (w > best.w + 1e-9) best = { i, j, w };
+    }
+  }
+  const first = sentences[best.i] as Sentence;
+  const last = sentences[best.j] as Sentence;
+  let from = first.start;
+  let to = last.end;
+  if (to - from > QUOTE_CHARS) {
+    // One long sentence: cut a window around the first matched word, at word boundaries.
+    const anchor = tokens.find((t) => t.start >= from && t.end <= to)?.start ?? from;
+    let s = Math.max(from, anchor - Math.floor(QUOTE_CHARS / 3));
+    let e = Math.min(to, s + QUOTE_CHARS);
+    s = Math.max(from, e - QUOTE_CHARS);
+    if (s > from) s = text.indexOf(' ', s) + 1 || s;
+    if (e < to) {
+      const sp = text.lastIndexOf(' ', e);
+      if (sp > s) e = sp;
+    }
+    from = s;
+    to = e;
+  }
+  // "…" marks a cut: joined by a space where the cut falls between sentences.
+  const prefix = from > 0 ? (/[.!?…]["”’)\]]*\s*$/u.test(text.slice(0, from)) ? '… ' : '…') : '';
+  const body = text.slice(from, to).trimEnd();
+  const suffix = to < text.length ? (/[.!?…]["”’)\]]*$/u.test(body) ? ' …' : '…') : '';
+  return { quote: `${prefix}${body}${suffix}`, from, to: from + body.length, prefix: prefix.length };
+}

@@ -1,0 +1,333 @@
+/**
+ * An immutable, searchable snapshot of the corpus: the passages, their articles,
+ * and a MiniSearch index over them. A new corpus means a new snapshot; a snapshot
+ * never changes after it is built, so readers need no locks.
+ */
+import MiniSearch, { type SearchResult } from 'minisearch';
+import { splitArticle } from './split.js';
+import {
+  editDistance,
+  normalizeWord,
+  type QueryTerm,
+  queryTerms,
+  termsOf,
+  termsOfToken,
+  tokenize,
+} from './text.js';
+import type { ArticleMeta, Passage, SourceText } from './types.js';
+
+/** Ranking options. Defaults are the measured best (see README "Answer quality"). */
+export interface RankingOptions {
+  /** Field boosts. */
+  boost: { text: number; context: number; section: number; title: number };
+  /** BM25 parameters. */
+  bm25: { k: number; b: number; d: number };
+  /** Weight of the parts of a compound query word ("open", "source" of "open-source"). */
+  partWeight: number;
+  /** Fuzzy matching: maximum edit distance as a fraction of the term's length, for terms of at least `fuzzyMinLength` characters. */
+  fuzzy: number;
+  fuzzyMinLength: number;
+  /** Undo MiniSearch's multiplication of the score by the number of matched query terms (plain BM25). */
+  plainBm25: boolean;
+}
+
+export const DEFAULT_RANKING: Readonly<RankingOptions> = Object.freeze({
+  boost: { text: 1, context: 0.3, section: 0.5, title: 0.3 },
+  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+  partWeight: 0.5,
+  fuzzy: 0.2,
+  fuzzyMinLength: 4,
+  plainBm25: false,
+});
+
+/** One ranked candidate. */
+export interface Hit {
+  passage: Passage;
+  score: number;
+  /** Query terms (processed) this passage matched, exactly or fuzzily. */
+  queryTerms: string[];
+  /** Document terms that matched (the words to highlight). */
+  docTerms: string[];
+}
+
+export interface SearchOptions {
+  /** How many hits to return (default 10). */
+  limit?: number;
+  /** Restrict to one article, by its file. */
+  file?: string;
+}
+
+interface IndexedDoc {
+  id: number;
+  text: string;
+  context: string;
+  section: string;
+  title: string;
+}
+
+/** Statistics of a snapshot. */
+export interface IndexStats {
+  articles: number;
+  passages: number;
+  terms: number;
+  buildMs: number;
+}
+
+/** Edit distance allowed for a term: one edit from `fuzzyMinLength` characters, two from 7. */
+function fuzzyDistance(length: number, fraction: number): number {
+  return Math.max(1, Math.min(2, Math.floor(length * fraction + 0.6)));
+}
+
+/** An immutable searchable snapshot of a corpus. */
+export class CorpusIndex {
+  readonly articles: readonly ArticleMeta[];
+  readonly passages: readonly Passage[];
+  readonly stats: IndexStats;
+  readonly ranking: Readonly<RankingOptions>;
+  readonly #ms: MiniSearch<IndexedDoc>;
+  /** Document frequency of every index term. */
+  readonly #df: Map<string, number>;
+  /** The most frequent surface word of every index term, for readable suggestions. */
+  readonly #surface: Map<string, string>;
+
+  private constructor(
+    articles: ArticleMeta[],
+    passages: Passage[],
+    ms: MiniSearch<IndexedDoc>,
+    df: Map<string, number>,
+    surface: Map<string, string>,
+    ranking: RankingOptions,
+    buildMs: number,
+  ) {
+    this.articles = Object.freeze(articles);
+    this.passages = Object.freeze(passages);
+    this.#ms = ms;
+    this.#df = df;
+    this.#surface = surface;
+    this.ranking = Object.freeze(ranking);
+    this.stats = Object.freeze({
+      articles: articles.length,
+      passages: passages.length,
+      terms: df.size,
+      buildMs,
+    });
+  }
+
+  /** Splits and indexes the given articles. Articles are ordered by file name. */
+  static build(sources: readonly SourceText[], ranking: Partial<RankingOptions> = {}): CorpusIndex {
+    const t0 = performance.now();
+    const opts: RankingOptions = { ...DEFAULT_RANKING, ...ranking };
+    const articles: ArticleMeta[] = [];
+    const passages: Passage[] = [];
+    const sorted = [...sources].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const src of sorted) {
+      const { meta, passages: drafts } = splitArticle(src);
+      articles.push(meta);
+      for (const d of drafts) passages.push({ id: passages.length, ...d });
+    }
+
+    const ms = new MiniSearch<IndexedDoc>({
+      fields: ['text', 'context', 'section', 'title'],
+      storeFields: [],
+      tokenize: (text) => tokenize(text).map((t) => t.text),
+      processTerm: (term) => termsOfToken(term),
+    });
+    const df = new Map<string, number>();
+    const surfaceCounts = new Map<string, Map<string, number>>();
+    const docs: IndexedDoc[] = passages.map((p) => ({
+      id: p.id,
+      text: p.text,
+      context: p.context ?? '',
+      section: p.origin.section,
+      title: p.origin.title,
+    }));
+    ms.addAll(docs);
+    for (const p of passages) {
+      const seen = new Set<string>();
+      for (const tok of tokenize(`${p.text} ${p.context ?? ''} ${p.origin.section} ${p.origin.title}`)) {
+        for (const term of termsOfToken(tok.text)) {
+          if (!seen.has(term)) {
+            seen.add(term);
+            df.set(term, (df.get(term) ?? 0) + 1);
+          }
+          let forms = surfaceCounts.get(term);
+          if (!forms) {
+            forms = new Map();
+            surfaceCounts.set(term, forms);
+          }
+          const form = tok.text.replace(/’/gu, "'");
+          forms.set(form, (forms.get(form) ?? 0) + 1);
+        }
+      }
+    }
+    const surface = new Map<string, string>();
+    for (const [term, forms] of surfaceCounts) {
+      let best = '';
+      let bestN = 0;
+      for (const [form, n] of forms) {
+        if (n > bestN || (n === bestN && form.toLowerCase() === form)) {
+          best = form;
+          bestN = n;
+        }
+      }
+      surface.set(term, best);
+    }
+    return new CorpusIndex(articles, passages, ms, df, surface, opts, performance.now() - t0);
+  }
+
+  /** Number of passages containing the term. */
+  docFreq(term: string): number {
+    return this.#df.get(term) ?? 0;
+  }
+
+  /** Inverse document frequency of a term (BM25 form); unknown terms get the highest value. */
+  idf(term: string): number {
+    const n = this.passages.length;
+    const df = Math.min(this.docFreq(term), n);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** The most common written form of an index term. */
+  surfaceOf(term: string): string {
+    return this.#surface.get(term) ?? term;
+  }
+
+  /** Processes a question into weighted query terms. */
+  analyze(question: string): (QueryTerm & { weight: number })[] {
+    return queryTerms(question).map((q) => ({ ...q, weight: q.primary ? 1 : this.ranking.partWeight }));
+  }
+
+  /** Ranks passages for a question. */
+  search(question: string, options: SearchOptions = {}): Hit[] {
+    return this.#searchTerms(this.analyze(question), options);
+  }
+
+  #searchTerms(terms: { term: string; weight: number }[], options: SearchOptions): Hit[] {
+    if (terms.length === 0) return [];
+    const weights = new Map(terms.map((t) => [t.term, t.weight]));
+    const { fuzzy, fuzzyMinLength } = this.ranking;
+    const results = this.#ms.search(terms.map((t) => t.term).join(' '), {
+      tokenize: (s) => s.split(' '),
+      processTerm: (t) => t,
+      boost: { ...this.ranking.boost },
+      bm25: { ...this.ranking.bm25 },
+      boostTerm: (term) => weights.get(term) ?? 1,
+      fuzzy: (term) =>
+        term.length >= fuzzyMinLength && !/\d/u.test(term) ? fuzzyDistance(term.length, fuzzy) : false,
+      prefix: false,
+      combineWith: 'OR',
+      ...(options.file !== undefined
+        ? { filter: (r: SearchResult) => this.passages[r.id as number]?.origin.file === options.file }
+        : {}),
+    });
+    const hits: Hit[] = [];
+    for (const r of results) {
+      const passage = this.passages[r.id as number];
+      if (!passage) continue;
+      const score = this.ranking.plainBm25 ? r.score / Math.max(1, r.queryTerms.length) : r.score;
+      hits.push({ passage, score, queryTerms: r.queryTerms, docTerms: r.terms });
+    }
+    if (this.ranking.plainBm25) hits.sort((a, b) => b.score - a.score);
+    return hits.slice(0, options.limit ?? 10);
+  }
+
+  /**
+   * Each query term's share of a passage's score (for explanations): the score the
+   * passage gets for that term alone, with the same options.
+   */
+  scoreParts(question: string, passageId: number): { term: string; score: number }[] {
+    const parts: { term: string; score: number }[] = [];
+    for (const t of this.analyze(question)) {
+      const hit = this.#searchTerms([t], { limit: this.passages.length }).find(
+        (h) => h.passage.id === passageId,
+      );
+      if (hit) parts.push({ term: t.term, score: Math.round(hit.score * 1000) / 1000 });
+    }
+    return parts;
+  }
+
+  /**
+   * Query suggestions for a partial question (autocomplete and "did you mean"),
+   * written in the corpus's own words.
+   */
+  suggest(question: string, limit = 5): string[] {
+    const q = question.trim();
+    if (!q) return [];
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const push = (s: string) => {
+      const key = s.toLowerCase();
+      if (s && !seen.has(key) && key !== q.toLowerCase()) {
+        seen.add(key);
+        out.push(s);
+      }
+    };
+    // 1. The question with its unknown words replaced by the nearest known ones.
+    const corrected = this.correct(q);
+    if (corrected) push(corrected);
+    // 2. MiniSearch's own suggestions, in surface form.
+    const suggestions = this.#ms.autoSuggest(termsOf(q).join(' '), {
+      tokenize: (s) => s.split(' '),
+      processTerm: (t) => t,
+      fuzzy: (term) => (term.length >= 4 ? 0.25 : false),
+      prefix: (_term, i, terms) => i === terms.length - 1,
+    });
+    for (const s of suggestions.slice(0, limit * 2)) {
+      push(s.terms.map((t) => this.surfaceOf(t)).join(' '));
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  /** The question with each word unknown to the corpus replaced by its nearest known word, or undefined. */
+  correct(question: string): string | undefined {
+    let changed = false;
+    const text = question.replace(/[\p{L}\p{N}]+(?:['’&.-][\p{L}\p{N}]+)*/gu, (word) => {
+      const terms = termsOfToken(word);
+      if (terms.length === 0 || terms.some((t) => this.docFreq(t) > 0)) return word;
+      const term = terms[0] as string;
+      if (term.length < 4) return word;
+      const maxEdits = word.length >= 7 ? 2 : 1;
+      const lower = normalizeWord(word);
+      const candidates = this.#ms
+        .autoSuggest(term, {
+          tokenize: (s) => [s],
+          processTerm: (t) => t,
+          fuzzy: maxEdits + 1,
+          prefix: false,
+        })
+        .flatMap((s) => s.terms)
+        .map((t) => ({ form: this.surfaceOf(t), df: this.docFreq(t) }))
+        .map((c) => ({ ...c, d: editDistance(normalizeWord(c.form), lower) }))
+        .filter((c) => c.d <= maxEdits)
+        .sort((a, b) => a.d - b.d || b.df - a.df);
+      const form = candidates[0]?.form;
+      // Follow the user's case unless the word has inner capitals ("nanoGPT", "PyTorch").
+      const best = form && !/.\p{Lu}/u.test(form) && word === word.toLowerCase() ? form.toLowerCase() : form;
+      if (!best) return word;
+      changed = true;
+      return best;
+    });
+    return changed ? text : undefined;
+  }
+
+  /** Finds an article by file or title: exact first, then case-insensitive, then a unique prefix. */
+  findArticle(name: string): ArticleMeta | undefined {
+    const q = name.trim();
+    if (!q) return undefined;
+    const exact = this.articles.find((a) => a.file === q || a.title === q);
+    if (exact) return exact;
+    const lower = q.toLowerCase();
+    const ci = this.articles.find((a) => a.file.toLowerCase() === lower || a.title.toLowerCase() === lower);
+    if (ci) return ci;
+    const prefixed = this.articles.filter(
+      (a) => a.title.toLowerCase().startsWith(lower) || a.file.toLowerCase().startsWith(lower),
+    );
+    return prefixed.length === 1 ? prefixed[0] : undefined;
+  }
+
+  /** Passage by id. */
+  passage(id: number): Passage | undefined {
+    return this.passages[id];
+  }
+}

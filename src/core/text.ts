@@ -1,0 +1,146 @@
+/**
+ * Tokenising and term processing shared by indexing, searching and highlighting.
+ *
+ * A token is a run of letters and digits, possibly joined by an inner hyphen,
+ * apostrophe (straight or curly), ampersand, dot or middle dot: "open-source",
+ * "RISC-V", "GPT-2", "R&D", "OpenAI’s", "fast.ai". Each token yields its whole
+ * form and its parts, so both "open-source" and "source" find it.
+ */
+import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
+
+/** A token of a text with its [start, end) range. */
+export interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const TOKEN_RE = /[\p{L}\p{N}]+(?:['’&.·\-‐‑][\p{L}\p{N}]+)*/gu;
+const JOINERS_RE = /['’&.·\-‐‑]/u;
+const PART_SPLIT_RE = /['’&.·\-‐‑]+/u;
+const COMBINING_RE = /\p{M}+/gu;
+const POSSESSIVE_RE = /['’]s$/u;
+
+const STOP_WORDS: ReadonlySet<string> = new Set([
+  ...eng,
+  // Question words and fillers that the stop list lacks but that never carry a topic.
+  'whats',
+  'does',
+  'did',
+  'doing',
+  'can',
+  'could',
+  'would',
+  'should',
+  'tell',
+  'please',
+  'explain',
+  'describe',
+  'much',
+  'many',
+  'also',
+  'us',
+  'let',
+  'lets',
+]);
+
+/** Splits text into tokens with their positions. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  for (const m of text.matchAll(TOKEN_RE)) {
+    const start = m.index ?? 0;
+    out.push({ text: m[0], start, end: start + m[0].length });
+  }
+  return out;
+}
+
+/** Lower-cases, folds diacritics and curly apostrophes. */
+export function normalizeWord(word: string): string {
+  return word.normalize('NFKD').replace(COMBINING_RE, '').toLowerCase().replace(/’/gu, "'");
+}
+
+/** True when the normalised word is an English stop word. */
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word) || STOP_WORDS.has(word.replace(/'/gu, ''));
+}
+
+/** Stems one normalised simple word (no joiners). Numbers and short words pass unchanged. */
+export function stemWord(word: string): string {
+  if (word.length < 3 || /\d/u.test(word)) return word;
+  return stemmer(word);
+}
+
+/** The terms one simple (joiner-free) word contributes, or none when it is a stop word. */
+function simpleTerms(word: string): string[] {
+  if (isStopWord(word)) return [];
+  if (word.length < 2 && !/\d/u.test(word)) return [];
+  return [stemWord(word)];
+}
+
+/**
+ * The index terms of one token: for a compound, its whole form (joiners kept,
+ * possessive dropped), its joined form ("opensource") and the terms of its parts.
+ */
+export function termsOfToken(raw: string): string[] {
+  const word = normalizeWord(raw).replace(POSSESSIVE_RE, '');
+  if (!JOINERS_RE.test(word)) return simpleTerms(word);
+  const parts = word.split(PART_SPLIT_RE).filter(Boolean);
+  const terms = new Set<string>();
+  const allStop = parts.every((p) => isStopWord(p));
+  if (!allStop && !isStopWord(word)) {
+    terms.add(word);
+    terms.add(parts.join(''));
+  }
+  for (const p of parts) for (const t of simpleTerms(p)) terms.add(t);
+  return [...terms];
+}
+
+/** The terms of a text, in order, with repeats (what the index stores). */
+export function termsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const tok of tokenize(text)) out.push(...termsOfToken(tok.text));
+  return out;
+}
+
+/** Query terms with their origin token, in order of first appearance, without repeats. */
+export interface QueryTerm {
+  term: string;
+  /** The word of the question it came from. */
+  source: string;
+  /** True for the whole form or a simple word; false for a part of a compound. */
+  primary: boolean;
+}
+
+/** Processes a question into distinct query terms. */
+export function queryTerms(question: string): QueryTerm[] {
+  const seen = new Set<string>();
+  const out: QueryTerm[] = [];
+  for (const tok of tokenize(question)) {
+    const word = normalizeWord(tok.text).replace(POSSESSIVE_RE, '');
+    const compound = JOINERS_RE.test(word);
+    const terms = termsOfToken(tok.text);
+    for (const term of terms) {
+      if (seen.has(term)) continue;
+      seen.add(term);
+      const primary = !compound || term === word || term === word.split(PART_SPLIT_RE).join('');
+      out.push({ term, source: tok.text, primary });
+    }
+  }
+  return out;
+}
+
+/** Levenshtein distance between two strings. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}

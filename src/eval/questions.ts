@@ -1,0 +1,109 @@
+/**
+ * Runs a labelled question set against a snapshot and computes Hit@1, Hit@3 and
+ * MRR by kind, plus how many unanswerable questions were declined and how many
+ * answerable ones were wrongly declined.
+ */
+import { answerQuestion } from '../core/answer.js';
+import type { CorpusIndex } from '../core/corpus-index.js';
+import type { Passage } from '../core/types.js';
+
+export type QuestionKind = 'lexical' | 'paraphrase' | 'typo' | 'keyword' | 'unanswerable';
+
+/** The question-set file format (test/eval/questions.json). */
+export interface QuestionSet {
+  files: Record<string, string>;
+  questions: { kind: QuestionKind; q: string; expect?: [string, string][] }[];
+}
+
+export interface KindFigures {
+  kind: QuestionKind;
+  n: number;
+  hit1: number;
+  hit3: number;
+  mrr: number;
+  /** Share declined (for unanswerable: the right outcome; otherwise: wrong). */
+  declined: number;
+}
+
+export interface QuestionEval {
+  byKind: KindFigures[];
+  answerable: { n: number; wronglyDeclined: number };
+  unanswerable: { n: number; declined: number };
+  misses: { kind: QuestionKind; q: string; rank: number | null; declined: boolean }[];
+}
+
+/** Validates the parsed question-set file; throws an error naming the bad entry. */
+export function parseQuestionSet(json: unknown, source = 'question set'): QuestionSet {
+  const d = json as QuestionSet;
+  if (!d || typeof d !== 'object' || !Array.isArray(d.questions) || typeof d.files !== 'object') {
+    throw new Error(`${source}: expected an object with "files" and "questions"`);
+  }
+  d.questions.forEach((q, i) => {
+    if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${source}: question ${i + 1} has no text`);
+    if (q.kind !== 'unanswerable' && (!Array.isArray(q.expect) || q.expect.length === 0)) {
+      throw new Error(`${source}: question ${i + 1} (${JSON.stringify(q.q)}) has no expected passage`);
+    }
+    for (const [f] of q.expect ?? []) {
+      if (!(f in d.files))
+        throw new Error(`${source}: question ${i + 1} names unknown file key ${JSON.stringify(f)}`);
+    }
+  });
+  return d;
+}
+
+const RANK_DEPTH = 10;
+
+/** Evaluates a question set. Hits are judged on the ranking; declines separately. */
+export function evaluateQuestions(index: CorpusIndex, set: QuestionSet): QuestionEval {
+  const kinds: QuestionKind[] = ['lexical', 'paraphrase', 'typo', 'keyword', 'unanswerable'];
+  const acc = new Map<
+    QuestionKind,
+    { n: number; hit1: number; hit3: number; rr: number; declined: number }
+  >();
+  for (const k of kinds) acc.set(k, { n: 0, hit1: 0, hit3: 0, rr: 0, declined: 0 });
+  const misses: QuestionEval['misses'] = [];
+  for (const item of set.questions) {
+    const a = acc.get(item.kind);
+    if (!a) continue;
+    a.n++;
+    const ranked = answerQuestion(index, item.q, { results: RANK_DEPTH, more: 0, minCoverage: 0 });
+    const declined = !answerQuestion(index, item.q, { results: 1, more: 0 }).answered;
+    if (declined) a.declined++;
+    if (item.kind === 'unanswerable') {
+      if (!declined) misses.push({ kind: item.kind, q: item.q, rank: null, declined });
+      continue;
+    }
+    const matches = (p: Passage) =>
+      (item.expect ?? []).some(([f, snippet]) => p.origin.file === set.files[f] && p.text.includes(snippet));
+    const idx = ranked.passages.findIndex((ap) => matches(ap.passage));
+    const rank = idx >= 0 ? idx + 1 : null;
+    if (rank === 1) a.hit1++;
+    if (rank !== null && rank <= 3) a.hit3++;
+    if (rank !== null) a.rr += 1 / rank;
+    if (rank === null || rank > 3 || declined) misses.push({ kind: item.kind, q: item.q, rank, declined });
+  }
+  const byKind: KindFigures[] = kinds
+    .map((kind) => {
+      const a = acc.get(kind) ?? { n: 0, hit1: 0, hit3: 0, rr: 0, declined: 0 };
+      const n = a.n || 1;
+      return { kind, n: a.n, hit1: a.hit1 / n, hit3: a.hit3 / n, mrr: a.rr / n, declined: a.declined / n };
+    })
+    .filter((k) => k.n > 0);
+  const answerableKinds = byKind.filter((k) => k.kind !== 'unanswerable');
+  const answerableN = answerableKinds.reduce((s, k) => s + k.n, 0);
+  const wrong = answerableKinds.reduce((s, k) => s + k.declined * k.n, 0);
+  const un = byKind.find((k) => k.kind === 'unanswerable');
+  return {
+    byKind,
+    answerable: { n: answerableN, wronglyDeclined: answerableN ? wrong / answerableN : 0 },
+    unanswerable: { n: un?.n ?? 0, declined: un?.declined ?? 0 },
+    misses,
+  };
+}
+
+/** Hit@3 over a group of kinds (e.g. lexical + keyword + typo, "questions that share key words"). */
+export function hit3Of(result: QuestionEval, kinds: QuestionKind[]): number {
+  const sel = result.byKind.filter((k) => kinds.includes(k.kind));
+  const n = sel.reduce((s, k) => s + k.n, 0);
+  return n ? sel.reduce((s, k) => s + k.hit3 * k.n, 0) / n : 0;
+}

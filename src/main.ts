@@ -1,0 +1,28 @@
+/**
+ * npm start: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
+ */
+import { createServices, StartupError } from './app.js';
+import { fatal, startupConfig } from './entry.js';
+import { runTerminal } from './terminal/repl.js';
+
+const { config, log } = startupConfig();
+let services: Awaited<ReturnType<typeof createServices>>;
+try {
+  services = await createServices(config, log);
+} catch (err) {
+  if (err instanceof StartupError) fatal(err.message);
+  throw err;
+}
+
+if (config.token) {
+  const { runBot } = await import('./discord/run.js');
+  await runBot(config, services);
+} else {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  await runTerminal(services, {
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    colour: interactive && !process.env.NO_COLOR,
+  });
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('has working defaults for an empty environment (terminal mode)', () => {
+    const c = loadConfig({}, '/srv/citebot');
+    expect(c.token).toBeUndefined();
+    expect(c.corpusDir).toBe('/srv/citebot/corpus');
+    expect(c.cooldownQuestions).toBe(5);
+    expect(c.cooldownSeconds).toBe(30);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig(
+      {
+        DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz',
+        DISCORD_API_BASE: 'http://127.0.0.1:4000/api/',
+        CORPUS_DIR: 'articles',
+        MODERATOR_ROLE_IDS: '123456789012345678, 223456789012345678',
+        OWNER_IDS: '323456789012345678',
+        COOLDOWN_QUESTIONS: '3',
+        COOLDOWN_SECONDS: '10',
+        LOG_LEVEL: 'debug',
+      },
+      '/srv',
+    );
+    expect(c.apiBase).toBe('http://127.0.0.1:4000/api');
+    expect(c.corpusDir).toBe('/srv/articles');
+    expect(c.moderatorRoleIds).toEqual(['123456789012345678', '223456789012345678']);
+    expect(c.ownerIds).toEqual(['323456789012345678']);
+    expect(c.cooldownQuestions).toBe(3);
+    expect(c.logLevel).toBe('debug');
+  });
+
+  it('names every bad variable and quotes the bad value, but never the token', () => {
+    const token = 'short token';
+    let err: unknown;
+    try {
+      loadConfig({
+        DISCORD_TOKEN: token,
+        DISCORD_API_BASE: 'ftp://x',
+        OWNER_IDS: 'abc',
+        COOLDOWN_SECONDS: '0',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as ConfigError).message;
+    for (const name of ['DISCORD_TOKEN', 'DISCORD_API_BASE', 'OWNER_IDS', 'COOLDOWN_SECONDS', 'LOG_LEVEL'])
+      expect(msg).toContain(name);
+    expect(msg).toContain('"ftp://x"');
+    expect(msg).toContain('"abc"');
+    expect(msg).not.toContain(token);
+  });
+});

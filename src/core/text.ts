@@ -43,6 +43,26 @@ const STOP_WORDS: ReadonlySet<string> = new Set([
   'us',
   'let',
   'lets',
+  // Conversational filler of chat messages ("does anyone know what nanoGPT is?").
+  'anyone',
+  'anybody',
+  'someone',
+  'somebody',
+  'know',
+  'knows',
+  'wonder',
+  'wondering',
+  'curious',
+  'hey',
+  'hi',
+  'hello',
+  'thanks',
+  'thank',
+  'guys',
+  'folks',
+  'actually',
+  'really',
+  'basically',
 ]);
 
 /** Splits text into tokens with their positions. */

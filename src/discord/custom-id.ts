@@ -1,0 +1,58 @@
+/**
+ * Signed button ids: `a1.<action>.<answer id>.<arg>.<signature>`, where the
+ * signature is an HMAC-SHA256 (per-process secret) of everything before it. A
+ * tampered, foreign or truncated id fails verification.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LIMITS } from './limits.js';
+
+export type ButtonAction = 'more' | 'full' | 'post';
+const CODES: Record<ButtonAction, string> = { more: 'm', full: 'f', post: 'p' };
+const ACTIONS: Record<string, ButtonAction> = { m: 'more', f: 'full', p: 'post' };
+const PREFIX = 'a1';
+const SIG_CHARS = 22;
+
+export interface ButtonRef {
+  action: ButtonAction;
+  answerId: string;
+  /** Page (more, post) or passage number (full). */
+  arg: number;
+}
+
+export class CustomIdSigner {
+  readonly #secret: Buffer;
+
+  constructor(secret: Buffer = randomBytes(32)) {
+    this.#secret = secret;
+  }
+
+  #sign(body: string): string {
+    return createHmac('sha256', this.#secret).update(body).digest('base64url').slice(0, SIG_CHARS);
+  }
+
+  encode(ref: ButtonRef): string {
+    if (!/^[A-Za-z0-9]{1,40}$/u.test(ref.answerId))
+      throw new Error(`invalid answer id ${JSON.stringify(ref.answerId)}`);
+    if (!Number.isInteger(ref.arg) || ref.arg < 0 || ref.arg > 9999)
+      throw new Error(`invalid button argument ${ref.arg}`);
+    const body = `${PREFIX}.${CODES[ref.action]}.${ref.answerId}.${ref.arg}`;
+    const id = `${body}.${this.#sign(body)}`;
+    if (id.length > LIMITS.customId) throw new Error('custom_id too long');
+    return id;
+  }
+
+  /** The button's reference, or undefined when the id is malformed, foreign or tampered with. */
+  decode(customId: string): ButtonRef | undefined {
+    if (typeof customId !== 'string' || customId.length > LIMITS.customId) return undefined;
+    const parts = customId.split('.');
+    if (parts.length !== 5 || parts[0] !== PREFIX) return undefined;
+    const [, code = '', answerId = '', argText = '', sig = ''] = parts;
+    const expected = Buffer.from(this.#sign(parts.slice(0, 4).join('.')));
+    const given = Buffer.from(sig);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const action = ACTIONS[code];
+    const arg = Number(argText);
+    if (!action || !/^\d{1,4}$/u.test(argText) || !/^[A-Za-z0-9]{1,40}$/u.test(answerId)) return undefined;
+    return { action, answerId, arg };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Makes corpus and user text safe for Discord: it can neither ping anyone (mentions
+ * are also disabled on every message) nor break the formatting around it.
+ */
+
+const ZWSP = '\u200b';
+
+/**
+ * Escapes Markdown and neutralises mentions, so the text shows as written on one
+ * line: backslash, asterisk, underscore, tilde, backtick, pipe and square brackets
+ * are backslash-escaped everywhere, and `#`, `>`, `-` or "1." where they would
+ * start a line; `@everyone`, `@here`, `<@id>`, `<@&id>`,
+ * `<#id>`, `</cmd:id>` and custom emoji get a zero-width space so they stay text;
+ * line breaks, control and bidirectional-override characters become spaces.
+ */
+export function escapeText(text: string): string {
+  const flat = text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]/gu, ' ');
+  return flat
+    .replace(/[\\*_~`|[\]]/gu, (c) => `\\${c}`)
+    .replace(/^(\s*)([#>-])/u, '$1\\$2')
+    .replace(/^(\s*\d+)\./u, '$1\\.')
+    .replace(/@(everyone|here)/giu, `@${ZWSP}$1`)
+    .replace(/<(@[!&]?|#|\/|a?:|t:)/gu, `<${ZWSP}$1`);
+}
+
+/** Cuts text to at most `max` characters (UTF-16 units), at a word boundary when possible, adding "…". Never splits a surrogate pair or an escape. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return '…'.slice(0, max);
+  let cut = max - 1;
+  const space = text.lastIndexOf(' ', cut);
+  if (space > max * 0.6) cut = space;
+  // Don't leave half a surrogate pair or a dangling backslash escape.
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  let out = text.slice(0, cut);
+  const trailing = out.match(/\\+$/u)?.[0].length ?? 0;
+  if (trailing % 2 === 1) out = out.slice(0, -1);
+  // Don't leave an open bold marker.
+  if ((out.match(/(?<!\\)\*\*/gu)?.length ?? 0) % 2 === 1) out = out.replace(/\*\*(?!.*\*\*)/su, '');
+  return `${out.trimEnd()}…`;
+}

@@ -1,0 +1,47 @@
+/**
+ * A per-key sliding-window limiter: at most `limit` events per `windowMs`.
+ */
+export interface RateLimiterOptions {
+  limit: number;
+  windowMs: number;
+  now?: () => number;
+  /** Most keys tracked; the least recently seen are forgotten beyond it. */
+  maxKeys?: number;
+}
+
+export class RateLimiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly #now: () => number;
+  readonly #maxKeys: number;
+  readonly #hits = new Map<string, number[]>();
+
+  constructor(options: RateLimiterOptions) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) {
+      throw new Error(`limit must be a positive whole number; got ${options.limit}`);
+    }
+    if (!(options.windowMs > 0)) throw new Error(`windowMs must be positive; got ${options.windowMs}`);
+    this.limit = options.limit;
+    this.windowMs = options.windowMs;
+    this.#now = options.now ?? Date.now;
+    this.#maxKeys = options.maxKeys ?? 100_000;
+  }
+
+  /** Records an event for `key` if allowed. Returns 0 when allowed, else the ms until the next is allowed. */
+  take(key: string): number {
+    const now = this.#now();
+    const hits = (this.#hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (hits.length >= this.limit) {
+      this.#hits.set(key, hits);
+      return Math.max(1, this.windowMs - (now - (hits[0] ?? now)));
+    }
+    hits.push(now);
+    this.#hits.delete(key);
+    this.#hits.set(key, hits);
+    if (this.#hits.size > this.#maxKeys) {
+      const oldest = this.#hits.keys().next().value;
+      if (oldest !== undefined) this.#hits.delete(oldest);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Starts the real bot (real discord.js Client, real corpus, real index) against the
+ * fake Discord on 127.0.0.1.
+ */
+import path from 'node:path';
+import type { Services } from '../../src/commands/commands.js';
+import { type Env, loadConfig } from '../../src/config.js';
+import { Library } from '../../src/corpus/library.js';
+import { CitebotDiscord } from '../../src/discord/bot.js';
+import { AnswerStore } from '../../src/discord/store.js';
+import { createLogger } from '../../src/log.js';
+import { FAKE_TOKEN, FakeDiscord, type FakeDiscordOptions } from '../harness/index.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface Running {
+  server: FakeDiscord;
+  bot: CitebotDiscord;
+  services: Services;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startBot(
+  env: Env = {},
+  opts: { server?: FakeDiscordOptions; store?: AnswerStore; corpusDir?: string } = {},
+): Promise<Running> {
+  const server = await FakeDiscord.start({ heartbeatIntervalMs: 250, ...opts.server });
+  const config = loadConfig(
+    {
+      DISCORD_TOKEN: FAKE_TOKEN,
+      DISCORD_API_BASE: server.apiBase,
+      CORPUS_DIR: opts.corpusDir ?? path.join(ROOT, 'corpus'),
+      ...env,
+    },
+    ROOT,
+  );
+  const logs: string[] = [];
+  const log = createLogger({ level: 'debug', secrets: [FAKE_TOKEN], write: (l) => logs.push(l) });
+  const library = new Library({ dir: config.corpusDir });
+  await library.reindex();
+  const services: Services = { library, log };
+  const bot = new CitebotDiscord({ config, services, ...(opts.store ? { store: opts.store } : {}) });
+  await bot.start();
+  return {
+    server,
+    bot,
+    services,
+    logs,
+    async stop() {
+      await bot.stop(2000);
+      await server.close();
+    },
+  };
+}

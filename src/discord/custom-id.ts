@@ -8,7 +8,11 @@ import { LIMITS } from './limits.js';
 
 export type ButtonAction = 'more' | 'full' | 'post';
 const CODES: Record<ButtonAction, string> = { more: 'm', full: 'f', post: 'p' };
-const ACTIONS: Record<string, ButtonAction> = { m: 'more', f: 'full', p: 'post' };
+const ACTIONS: ReadonlyMap<string, ButtonAction> = new Map([
+  ['m', 'more'],
+  ['f', 'full'],
+  ['p', 'post'],
+]);
 const PREFIX = 'a1';
 const SIG_CHARS = 22;
 
@@ -50,7 +54,7 @@ export class CustomIdSigner {
     const expected = Buffer.from(this.#sign(parts.slice(0, 4).join('.')));
     const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const action = ACTIONS[code];
+    const action = ACTIONS.get(code);
     const arg = Number(argText);
     if (!action || !/^\d{1,4}$/u.test(argText) || !/^[A-Za-z0-9]{1,40}$/u.test(answerId)) return undefined;
     return { action, answerId, arg };

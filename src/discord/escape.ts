@@ -30,13 +30,42 @@ export function truncate(text: string, max: number): string {
   let cut = max - 1;
   const space = text.lastIndexOf(' ', cut);
   if (space > max * 0.6) cut = space;
-  // Don't leave half a surrogate pair or a dangling backslash escape.
+  // Don't leave half a surrogate pair.
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut--;
-  let out = text.slice(0, cut);
-  const trailing = out.match(/\\+$/u)?.[0].length ?? 0;
-  if (trailing % 2 === 1) out = out.slice(0, -1);
-  // Don't leave an open bold marker.
-  if ((out.match(/(?<!\\)\*\*/gu)?.length ?? 0) % 2 === 1) out = out.replace(/\*\*(?!.*\*\*)/su, '');
-  return `${out.trimEnd()}…`;
+  return `${balanceMarkup(text.slice(0, cut)).trimEnd()}…`;
+}
+
+/** Positions of unescaped "**" markers, and whether the text ends in a lone escaping backslash. */
+function scanMarkup(s: string): { bold: number[]; danglingEscape: boolean } {
+  const bold: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\\') {
+      if (i === s.length - 1) return { bold, danglingEscape: true };
+      i++;
+    } else if (s[i] === '*' && s[i + 1] === '*') {
+      bold.push(i);
+      i++;
+    }
+  }
+  return { bold, danglingEscape: false };
+}
+
+/**
+ * Makes a cut piece of escaped Markdown safe: drops a dangling backslash, a lone
+ * half of a "**" marker at the end, and the last "**" when bold markers are unbalanced.
+ */
+function balanceMarkup(piece: string): string {
+  let out = piece;
+  if (scanMarkup(out).danglingEscape) out = out.slice(0, -1);
+  const { bold } = scanMarkup(out);
+  const endsInMarker = bold[bold.length - 1] === out.length - 2;
+  const endsInStar = out.endsWith('*') && !scanMarkup(out.slice(0, -1)).danglingEscape;
+  if (endsInStar && !endsInMarker) out = out.slice(0, -1);
+  const markers = scanMarkup(out).bold;
+  if (markers.length % 2 === 1) {
+    const at = markers[markers.length - 1] as number;
+    out = out.slice(0, at) + out.slice(at + 2);
+  }
+  return out;
 }

@@ -25,6 +25,9 @@ export class RateLimiter {
     this.windowMs = options.windowMs;
     this.#now = options.now ?? Date.now;
     this.#maxKeys = options.maxKeys ?? 100_000;
+    if (!Number.isInteger(this.#maxKeys) || this.#maxKeys < 1) {
+      throw new Error(`maxKeys must be a positive whole number; got ${options.maxKeys}`);
+    }
   }
 
   /** Records an event for `key` if allowed. Returns 0 when allowed, else the ms until the next is allowed. */

@@ -73,9 +73,14 @@ export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   });
   while (out.length > 1 && out.reduce((s, e) => s + embedLength(e), 0) > LIMITS.embedTotal) out.pop();
   const only = out[0];
-  if (only && embedLength(only) > LIMITS.embedTotal && only.description) {
-    const over = embedLength(only) - LIMITS.embedTotal;
-    only.description = truncate(only.description, Math.max(1, only.description.length - over));
+  if (only) {
+    // One embed left and still too long: drop fields from the end, then shorten the description.
+    while (embedLength(only) > LIMITS.embedTotal && only.fields && only.fields.length > 0) only.fields.pop();
+    if (embedLength(only) > LIMITS.embedTotal && only.description) {
+      const over = embedLength(only) - LIMITS.embedTotal;
+      only.description = truncate(only.description, Math.max(1, only.description.length - over));
+    }
+    if (embedLength(only) > LIMITS.embedTotal && only.title) only.title = truncate(only.title, 100);
   }
   return out;
 }
@@ -136,9 +141,10 @@ export function renderAnswerPage(
   const p = Math.min(Math.max(page, 0), pages - 1);
   const from = p * stored.perPage;
   const shown = passages.slice(from, from + stored.perPage);
-  const embeds: APIEmbed[] = shown.map((ap, i) => passageEmbed(ap, from + i + 1));
-  const range = shown.length === 1 ? `${from + 1}` : `${from + 1}–${from + shown.length}`;
-  const content = `**Q:** ${question}\n-# Result${shown.length === 1 ? '' : 's'} ${range} of ${passages.length}`;
+  // Cards that don't fit the message total are dropped whole; their "Full passage" buttons remain.
+  const embeds = fitEmbeds(shown.map((ap, i) => passageEmbed(ap, from + i + 1)));
+  const range = embeds.length === 1 ? `${from + 1}` : `${from + 1}–${from + embeds.length}`;
+  const content = `**Q:** ${question}\n-# Result${embeds.length === 1 ? '' : 's'} ${range} of ${passages.length}`;
   const components: APIActionRowComponent<APIButtonComponent>[] = [];
   if (!opts.posted) {
     const nav: APIButtonComponent[] = [];
@@ -155,7 +161,7 @@ export function renderAnswerPage(
     if (nav.length) components.push({ type: 1, components: nav });
     const full = shown
       .map((ap, i) => ({ ap, n: from + i }))
-      .filter(({ ap }) => ap.quote !== ap.passage.text)
+      .filter(({ ap }, k) => ap.quote !== ap.passage.text || k >= embeds.length)
       .map(({ n }) =>
         button(`Full passage ${n + 1}`, opts.signer.encode({ action: 'full', answerId: stored.id, arg: n })),
       );

@@ -3,8 +3,10 @@
  */
 import type { Services } from './commands/commands.js';
 import type { Config } from './config.js';
+import { PRF_SETTINGS } from './core/corpus-index.js';
 import { Library } from './corpus/library.js';
 import type { Logger } from './log.js';
+import { type Embedder, loadUseLite } from './semantic/embedder.js';
 
 /** The corpus could not be loaded at start-up. */
 export class StartupError extends Error {
@@ -13,9 +15,21 @@ export class StartupError extends Error {
 
 /** Loads the corpus and returns the services. Throws StartupError when the corpus folder is unusable. */
 export async function createServices(config: Config, log: Logger): Promise<Services> {
+  let embedder: Embedder | undefined;
+  if (config.semantic) {
+    try {
+      embedder = await loadUseLite();
+    } catch (err) {
+      log.warn('semantic model unavailable; answering lexically', { error: (err as Error).message });
+    }
+  }
   const library = new Library({
+    ...(embedder ? { embedder } : {}),
+    semanticMaxPassages: config.semanticMaxPassages,
+    ...(config.prf ? { ranking: { prf: PRF_SETTINGS } } : {}),
     dir: config.corpusDir,
     maxFileBytes: config.maxFileBytes,
+    cacheDir: config.cacheDir,
     onSkip: (s) => log.warn('skipped corpus file', { file: s.file, reason: s.reason }),
   });
   const report = await library.reindex();
@@ -24,7 +38,9 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     articles: report.articles,
     passages: report.passages,
     skipped: report.skipped.length,
+    from: report.source,
+    snapshot: report.snapshot,
     ms: report.ms,
   });
-  return { library, log };
+  return { library, log, ...(embedder ? { embedder } : {}) };
 }

@@ -57,17 +57,17 @@ try {
 }
 
 const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-const answerOne = (q: string): string => {
+const answerOne = async (q: string): Promise<string> => {
   const req = {
     question: q,
     ...(results !== undefined ? { results } : {}),
     ...(values.article ? { article: values.article } : {}),
   };
-  const result = ask(services, req);
+  const result = await ask(services, req);
   if (values.json) return JSON.stringify(answerJson(q, result));
   if (values.explain && result.kind === 'answer') {
     return renderExplain(
-      explainQuestion(services.library.index, q, result.answer),
+      explainQuestion(services.library.index, q, result.answer, result.queryVector),
       colour ? ansiStyle : plainStyle,
     );
   }
@@ -78,8 +78,8 @@ if (values.stdin) {
   const rl = createInterface({ input: process.stdin, terminal: false });
   for await (const line of rl) {
     if (!values.json && !line.trim()) continue;
-    process.stdout.write(`${answerOne(line)}\n`);
+    process.stdout.write(`${await answerOne(line)}\n`);
   }
 } else {
-  process.stdout.write(`${answerOne(question)}\n`);
+  process.stdout.write(`${await answerOne(question)}\n`);
 }

@@ -27,6 +27,12 @@ export interface Config {
   maxConcurrent: number;
   /** Most questions waiting for a slot. */
   maxQueue: number;
+  /** The semantic stage (sentence vectors mixed into the ranking). */
+  semantic: boolean;
+  /** Above this many passages the semantic stage is skipped. */
+  semanticMaxPassages: number;
+  /** Pseudo-relevance feedback (query expansion from the top passages); off by default. */
+  prf: boolean;
 }
 
 /** One or more configuration problems. */
@@ -104,7 +110,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     problems.push(`LOG_FORMAT must be text or json; got ${JSON.stringify(get('LOG_FORMAT'))}`);
   }
 
+  const semantic = (get('SEMANTIC') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(semantic))
+    problems.push(`SEMANTIC must be on or off; got ${JSON.stringify(get('SEMANTIC'))}`);
+  const prf = (get('PRF') ?? 'off').toLowerCase();
+  if (!['on', 'off'].includes(prf)) problems.push(`PRF must be on or off; got ${JSON.stringify(get('PRF'))}`);
   const config: Config = {
+    prf: prf === 'on',
+    semantic: semantic !== 'off',
+    semanticMaxPassages: int('SEMANTIC_MAX_PASSAGES', 5000, 0, 10_000_000),
     corpusDir: path.resolve(cwd, get('CORPUS_DIR') ?? 'corpus'),
     cacheDir: path.resolve(cwd, get('CACHE_DIR') ?? '.cache'),
     maxFileBytes: int('MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

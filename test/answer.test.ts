@@ -122,7 +122,7 @@ describe('quotes', () => {
     ];
     let checked = 0;
     for (const q of questions) {
-      const a = answerQuestion(index, q, { results: 10, minCoverage: 0 });
+      const a = answerQuestion(index, q, { results: 10, decide: false });
       for (const p of a.passages) {
         const text = files.get(p.passage.origin.file) ?? '';
         const [first, last] = p.passage.origin.lines;

@@ -7,11 +7,14 @@ import { type AnswerOptions, answerQuestion, checkQuestion, MAX_RESULTS } from '
 import type { Answer, ArticleMeta } from '../core/types.js';
 import type { Library, ReindexReport } from '../corpus/library.js';
 import type { Logger } from '../log.js';
+import type { Embedder } from '../semantic/embedder.js';
 
 /** What every command may use. */
 export interface Services {
   library: Library;
   log: Logger;
+  /** The semantic stage's model, when it is on. */
+  embedder?: Embedder;
 }
 
 /** A request the user got wrong, or a state that stops the command: shown as a clear message. */
@@ -35,6 +38,8 @@ export interface AskResult {
   answer: Answer;
   /** The articles, offered when the question was declined. */
   articles: readonly ArticleMeta[];
+  /** The question's sentence vector, when the semantic stage ran. */
+  queryVector?: Float32Array;
 }
 
 export interface SourcesResult {
@@ -83,7 +88,7 @@ export function resolveArticle(services: Services, name: string): ArticleMeta | 
 }
 
 /** /ask */
-export function ask(services: Services, req: AskRequest): AskResult | CommandError {
+export async function ask(services: Services, req: AskRequest): Promise<AskResult | CommandError> {
   const problem = checkQuestion(req.question);
   if (problem) return { kind: 'error', ...problem };
   if (
@@ -105,8 +110,21 @@ export function ask(services: Services, req: AskRequest): AskResult | CommandErr
     if ('kind' in article) return article;
     options.file = article.file;
   }
+  const embedder = services.embedder;
+  if (embedder && index.vectors?.model === embedder.model) {
+    try {
+      [options.queryVector] = await embedder.embed([req.question.trim()]);
+    } catch (err) {
+      services.log.warn('semantic stage failed; answering lexically', { error: (err as Error).message });
+    }
+  }
   const answer = answerQuestion(index, req.question, options);
-  return { kind: 'answer', answer, articles: index.articles };
+  return {
+    kind: 'answer',
+    answer,
+    articles: index.articles,
+    ...(options.queryVector ? { queryVector: options.queryVector } : {}),
+  };
 }
 
 /** /sources [article] */
@@ -142,6 +160,8 @@ export async function reindex(services: Services): Promise<ReindexResult> {
       changed: report.changed.length,
       removed: report.removed.length,
       skipped: report.skipped.length,
+      from: report.source,
+      snapshot: report.snapshot,
       ms: report.ms,
     });
   } else {

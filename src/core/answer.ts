@@ -30,6 +30,72 @@ export interface AnswerOptions {
   /** How many further candidates to keep for "more results" (default 10). */
   more?: number;
   minCoverage?: number;
+  /** Decide whether to decline (default true); false ranks whatever matches (evaluation). */
+  decide?: boolean;
+  /** The question's sentence vector, from the same model as the index's passage vectors (semantic stage). */
+  queryVector?: Float32Array;
+  /** Semantic-stage settings (defaults: SEMANTIC). */
+  semantic?: Partial<SemanticSettings>;
+}
+
+/** How the semantic stage mixes with the lexical ranking. */
+export interface SemanticSettings {
+  /** Weight of the normalised lexical score; the cosine similarity gets 1 − this. */
+  lexicalWeight: number;
+  /** A question no passage resembles at least this much (cosine) is declined unless the lexical rule answers it. */
+  minSimilarity: number;
+  /** Lexical candidates considered. */
+  candidates: number;
+}
+
+export const SEMANTIC: Readonly<SemanticSettings> = Object.freeze({
+  lexicalWeight: 0.35,
+  minSimilarity: 0.45,
+  candidates: 50,
+});
+
+/** Cosine similarity of two vectors. */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/**
+ * Mixes lexical hits with sentence-vector similarity: every passage (of the article
+ * filter) is a candidate; score = w × lexical / best lexical + (1 − w) × cosine.
+ */
+function hybridRank(
+  index: CorpusIndex,
+  lexical: Hit[],
+  queryVector: Float32Array,
+  settings: SemanticSettings,
+  file: string | undefined,
+): { hits: Hit[]; similarity: number } {
+  const vectors = index.vectors?.vectors ?? [];
+  const byId = new Map(lexical.map((h) => [h.passage.id, h]));
+  const best = lexical[0]?.score || 1;
+  let similarity = 0;
+  const out: Hit[] = [];
+  index.passages.forEach((passage, id) => {
+    if (file !== undefined && passage.origin.file !== file) return;
+    const v = vectors[id];
+    const cos = v ? cosine(queryVector, v) : 0;
+    if (cos > similarity) similarity = cos;
+    const lex = byId.get(id);
+    const score = settings.lexicalWeight * ((lex?.score ?? 0) / best) + (1 - settings.lexicalWeight) * cos;
+    out.push({ passage, score, queryTerms: lex?.queryTerms ?? [], docTerms: lex?.docTerms ?? [] });
+  });
+  out.sort((a, b) => b.score - a.score);
+  return { hits: out, similarity };
 }
 
 /** Why a question can't be asked at all. */
@@ -57,20 +123,43 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
   const q = question.trim();
   const results = Math.min(Math.max(Math.trunc(options.results ?? DEFAULT_RESULTS), 1), MAX_RESULTS);
   const more = options.more ?? MAX_RESULTS;
-  const hits = index.search(q, { limit: results + more, ...(options.file ? { file: options.file } : {}) });
+  const settings: SemanticSettings = { ...SEMANTIC, ...options.semantic };
+  const semantic = options.queryVector !== undefined && index.vectors !== undefined;
+  const lexical = index.search(q, {
+    limit: semantic ? Math.max(settings.candidates, results + more) : results + more,
+    ...(options.file ? { file: options.file } : {}),
+  });
   const analyzed = index.analyze(q);
-  const { coverage, words } = hits[0] ? coverageOf(index, analyzed, hits[0]) : { coverage: 0, words: 0 };
+  const { coverage, words } = lexical[0]
+    ? coverageOf(index, analyzed, lexical[0])
+    : { coverage: 0, words: 0 };
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
-  const base = { question: q, coverage, ...(options.file ? { article: options.file } : {}) };
+  let hits = lexical;
+  let similarity: number | undefined;
+  if (semantic && options.queryVector) {
+    const ranked = hybridRank(index, lexical, options.queryVector, settings, options.file);
+    hits = ranked.hits.slice(0, results + more);
+    similarity = ranked.similarity;
+  }
+  const base = {
+    question: q,
+    coverage,
+    ...(similarity !== undefined ? { similarity } : {}),
+    ...(options.file ? { article: options.file } : {}),
+  };
 
   let declineReason: string | undefined;
-  if (analyzed.length === 0) declineReason = 'The question has no words the articles could match.';
+  const lexicalWeak =
+    coverage < minCoverage || (words < MIN_MATCHED_WORDS && coverage < Math.max(minCoverage, FULL_COVERAGE));
+  const semanticStrong = similarity !== undefined && similarity >= settings.minSimilarity;
+  if (options.decide === false) declineReason = hits.length ? undefined : 'Nothing matches.';
+  else if (analyzed.length === 0 && !semanticStrong)
+    declineReason = 'The question has no words the articles could match.';
   else if (hits.length === 0) declineReason = 'No passage shares a word with the question.';
-  else if (
-    coverage < minCoverage ||
-    (words < MIN_MATCHED_WORDS && coverage < Math.max(minCoverage, FULL_COVERAGE))
-  )
-    declineReason = `The best passage matches ${words} of the question's words and covers ${Math.round(coverage * 100)}% of its key words.`;
+  else if (lexical.length === 0 && !semanticStrong)
+    declineReason = 'No passage shares a word with the question.';
+  else if (lexicalWeak && !semanticStrong)
+    declineReason = `The best passage matches ${words} of the question's words and covers ${Math.round(coverage * 100)}% of its key words${similarity !== undefined ? `; the closest in meaning is ${Math.round(similarity * 100)}% similar` : ''}.`;
 
   if (declineReason) {
     return {

@@ -3,7 +3,7 @@
  * and a MiniSearch index over them. A new corpus means a new snapshot; a snapshot
  * never changes after it is built, so readers need no locks.
  */
-import MiniSearch, { type SearchResult } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type SearchResult } from 'minisearch';
 import { splitArticle } from './split.js';
 import {
   editDistance,
@@ -27,17 +27,34 @@ export interface RankingOptions {
   /** Fuzzy matching: maximum edit distance as a fraction of the term's length, for terms of at least `fuzzyMinLength` characters. */
   fuzzy: number;
   fuzzyMinLength: number;
-  /** Undo MiniSearch's multiplication of the score by the number of matched query terms (plain BM25). */
-  plainBm25: boolean;
+  /**
+   * MiniSearch multiplies a passage's score by the number of query terms it matched.
+   * The score is divided by that number to the power (1 − coordination): 0 gives
+   * plain BM25, 1 keeps MiniSearch's multiplier.
+   */
+  coordination: number;
+  /** Typo tolerance only for query words the corpus doesn't contain (a known word is not a typo). */
+  fuzzyUnknownOnly: boolean;
+  /**
+   * Pseudo-relevance feedback (RM3-style, IDF-weighted): add the `terms` most characteristic
+   * terms of the top `docs` passages to the query, weighted `weight` × their share relative to
+   * the best one; null to turn off.
+   */
+  prf: { docs: number; terms: number; weight: number } | null;
 }
+
+/** Pseudo-relevance feedback as measured on Cranfield (PRF=on): 20 terms from the top 3 passages. */
+export const PRF_SETTINGS = Object.freeze({ docs: 3, terms: 20, weight: 0.8 });
 
 export const DEFAULT_RANKING: Readonly<RankingOptions> = Object.freeze({
   boost: { text: 1, context: 0.3, section: 0.5, title: 0.3 },
-  bm25: { k: 1.2, b: 0.7, d: 0.5 },
+  bm25: { k: 2, b: 0.75, d: 0.5 },
   partWeight: 0.5,
   fuzzy: 0.2,
   fuzzyMinLength: 4,
-  plainBm25: false,
+  coordination: 0,
+  fuzzyUnknownOnly: true,
+  prf: null,
 });
 
 /** One ranked candidate. */
@@ -46,8 +63,14 @@ export interface Hit {
   score: number;
   /** Query terms (processed) this passage matched, exactly or fuzzily. */
   queryTerms: string[];
-  /** Document terms that matched (the words to highlight). */
+  /** Document terms that matched the question's own words (the words to highlight). */
   docTerms: string[];
+}
+
+/** A weighted query term. */
+export interface WeightedTerm {
+  term: string;
+  weight: number;
 }
 
 export interface SearchOptions {
@@ -63,6 +86,36 @@ interface IndexedDoc {
   context: string;
   section: string;
   title: string;
+}
+
+/** How passages are indexed; loading a saved index needs the same options. */
+const MINISEARCH_OPTIONS = {
+  fields: ['text', 'context', 'section', 'title'],
+  storeFields: [] as string[],
+  tokenize: (text: string) => tokenize(text).map((t) => t.text),
+  processTerm: (term: string) => termsOfToken(term),
+};
+
+/** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
+export const INDEX_DATA_VERSION = 1;
+
+/** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
+export interface IndexData {
+  version: number;
+  articles: ArticleMeta[];
+  passages: Passage[];
+  df: [string, number][];
+  surface: [string, string][];
+  minisearch: AsPlainObject;
+  ranking: RankingOptions;
+  buildMs: number;
+  vectors?: { model: string; vectors: Float32Array[] };
+}
+
+/** Sentence vectors of every passage, from one named model. */
+export interface PassageVectors {
+  model: string;
+  vectors: readonly Float32Array[];
 }
 
 /** Statistics of a snapshot. */
@@ -84,6 +137,8 @@ export class CorpusIndex {
   readonly passages: readonly Passage[];
   readonly stats: IndexStats;
   readonly ranking: Readonly<RankingOptions>;
+  /** Sentence vectors of the passages (same order), when a semantic model embedded them. */
+  readonly vectors: PassageVectors | undefined;
   readonly #ms: MiniSearch<IndexedDoc>;
   /** Document frequency of every index term. */
   readonly #df: Map<string, number>;
@@ -98,7 +153,14 @@ export class CorpusIndex {
     surface: Map<string, string>,
     ranking: RankingOptions,
     buildMs: number,
+    vectors?: PassageVectors,
   ) {
+    if (vectors && vectors.vectors.length !== passages.length) {
+      throw new Error(`${vectors.vectors.length} passage vectors for ${passages.length} passages`);
+    }
+    this.vectors = vectors
+      ? Object.freeze({ model: vectors.model, vectors: Object.freeze([...vectors.vectors]) })
+      : undefined;
     this.articles = Object.freeze(articles);
     this.passages = Object.freeze(passages);
     this.#ms = ms;
@@ -126,12 +188,7 @@ export class CorpusIndex {
       for (const d of drafts) passages.push({ id: passages.length, ...d });
     }
 
-    const ms = new MiniSearch<IndexedDoc>({
-      fields: ['text', 'context', 'section', 'title'],
-      storeFields: [],
-      tokenize: (text) => tokenize(text).map((t) => t.text),
-      processTerm: (term) => termsOfToken(term),
-    });
+    const ms = new MiniSearch<IndexedDoc>(MINISEARCH_OPTIONS);
     const df = new Map<string, number>();
     const surfaceCounts = new Map<string, Map<string, number>>();
     const docs: IndexedDoc[] = passages.map((p) => ({
@@ -175,6 +232,61 @@ export class CorpusIndex {
     return new CorpusIndex(articles, passages, ms, df, surface, opts, performance.now() - t0);
   }
 
+  /** The snapshot as plain data (see `fromData`). */
+  toData(): IndexData {
+    return {
+      version: INDEX_DATA_VERSION,
+      articles: [...this.articles],
+      passages: [...this.passages],
+      df: [...this.#df],
+      surface: [...this.#surface],
+      minisearch: this.#ms.toJSON(),
+      ranking: { ...this.ranking },
+      buildMs: this.stats.buildMs,
+      ...(this.vectors ? { vectors: { model: this.vectors.model, vectors: [...this.vectors.vectors] } } : {}),
+    };
+  }
+
+  /** The same snapshot with passage vectors attached (a new instance; this one is unchanged). */
+  withVectors(vectors: PassageVectors): CorpusIndex {
+    return new CorpusIndex(
+      [...this.articles],
+      [...this.passages],
+      this.#ms,
+      this.#df,
+      this.#surface,
+      { ...this.ranking },
+      this.stats.buildMs,
+      vectors,
+    );
+  }
+
+  /** Rebuilds a snapshot from `toData()` output. Throws when the data is not a snapshot of this version. */
+  static fromData(data: IndexData): CorpusIndex {
+    if (!data || data.version !== INDEX_DATA_VERSION) {
+      throw new Error(
+        `saved index has layout version ${String(data?.version)}; expected ${INDEX_DATA_VERSION}`,
+      );
+    }
+    if (!Array.isArray(data.passages) || !Array.isArray(data.articles) || !data.minisearch) {
+      throw new Error('saved index is missing passages, articles or the search index');
+    }
+    const ms = MiniSearch.loadJS<IndexedDoc>(data.minisearch, MINISEARCH_OPTIONS);
+    if (ms.documentCount !== data.passages.length) {
+      throw new Error(`saved index holds ${ms.documentCount} documents for ${data.passages.length} passages`);
+    }
+    return new CorpusIndex(
+      data.articles,
+      data.passages,
+      ms,
+      new Map(data.df),
+      new Map(data.surface),
+      { ...DEFAULT_RANKING, ...data.ranking },
+      data.buildMs,
+      data.vectors,
+    );
+  }
+
   /** Number of passages containing the term. */
   docFreq(term: string): number {
     return this.#df.get(term) ?? 0;
@@ -199,13 +311,51 @@ export class CorpusIndex {
 
   /** Ranks passages for a question. */
   search(question: string, options: SearchOptions = {}): Hit[] {
-    return this.#searchTerms(this.analyze(question), options);
+    const terms = this.analyze(question);
+    const prf = this.ranking.prf;
+    if (!prf || terms.length === 0) return this.#searchTerms(terms, options);
+    const first = this.#searchTerms(terms, { ...options, limit: Math.max(prf.docs, options.limit ?? 10) });
+    const expansion = this.expansionTerms(terms, first.slice(0, prf.docs));
+    if (expansion.length === 0) return first.slice(0, options.limit ?? 10);
+    return this.#searchTerms([...terms, ...expansion], options, new Set(expansion.map((e) => e.term)));
   }
 
-  #searchTerms(terms: { term: string; weight: number }[], options: SearchOptions): Hit[] {
+  /**
+   * RM3-style feedback terms from the top passages: each term's probability in a
+   * passage, weighted by the passage's share of the scores and by the term's IDF,
+   * summed; the best `prf.terms` not already in the query, weighted relative to the best one.
+   */
+  expansionTerms(query: readonly WeightedTerm[], top: readonly Hit[]): WeightedTerm[] {
+    const prf = this.ranking.prf;
+    if (!prf || top.length < 2) return [];
+    const inQuery = new Set(query.map((q) => q.term));
+    const total = top.reduce((sum, h) => sum + h.score, 0) || 1;
+    const mass = new Map<string, number>();
+    for (const h of top) {
+      const terms = termsOf(h.passage.text).filter((t) => !t.includes('-') && !/^\d+$/u.test(t));
+      if (terms.length === 0) continue;
+      const tf = new Map<string, number>();
+      for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+      const w = h.score / total;
+      for (const [t, n] of tf)
+        if (!inQuery.has(t))
+          mass.set(
+            t,
+            (mass.get(t) ?? 0) + ((w * n) / terms.length) * (process.env.PRF_IDF ? this.idf(t) : 1),
+          );
+    }
+    const best = [...mass.entries()]
+      .filter(([t]) => this.docFreq(t) > 1 && t.length > 2)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, prf.terms);
+    const top1 = best[0]?.[1] ?? 0;
+    return top1 > 0 ? best.map(([term, m]) => ({ term, weight: (prf.weight * m) / top1 })) : [];
+  }
+
+  #searchTerms(terms: WeightedTerm[], options: SearchOptions, expansion?: ReadonlySet<string>): Hit[] {
     if (terms.length === 0) return [];
     const weights = new Map(terms.map((t) => [t.term, t.weight]));
-    const { fuzzy, fuzzyMinLength } = this.ranking;
+    const { fuzzy, fuzzyMinLength, fuzzyUnknownOnly } = this.ranking;
     const results = this.#ms.search(terms.map((t) => t.term).join(' '), {
       tokenize: (s) => s.split(' '),
       processTerm: (t) => t,
@@ -213,7 +363,12 @@ export class CorpusIndex {
       bm25: { ...this.ranking.bm25 },
       boostTerm: (term) => weights.get(term) ?? 1,
       fuzzy: (term) =>
-        term.length >= fuzzyMinLength && !/\d/u.test(term) ? fuzzyDistance(term.length, fuzzy) : false,
+        term.length >= fuzzyMinLength &&
+        !/\d/u.test(term) &&
+        !expansion?.has(term) &&
+        (!fuzzyUnknownOnly || this.docFreq(term) === 0)
+          ? fuzzyDistance(term.length, fuzzy)
+          : false,
       prefix: false,
       combineWith: 'OR',
       ...(options.file !== undefined
@@ -224,10 +379,15 @@ export class CorpusIndex {
     for (const r of results) {
       const passage = this.passages[r.id as number];
       if (!passage) continue;
-      const score = this.ranking.plainBm25 ? r.score / Math.max(1, r.queryTerms.length) : r.score;
-      hits.push({ passage, score, queryTerms: r.queryTerms, docTerms: r.terms });
+      const score =
+        this.ranking.coordination === 1
+          ? r.score
+          : r.score / Math.max(1, r.queryTerms.length) ** (1 - this.ranking.coordination);
+      const own = expansion ? r.queryTerms.filter((t) => !expansion.has(t)) : r.queryTerms;
+      const docTerms = expansion ? r.terms.filter((t) => !expansion.has(t) || own.includes(t)) : r.terms;
+      hits.push({ passage, score, queryTerms: own, docTerms });
     }
-    if (this.ranking.plainBm25) hits.sort((a, b) => b.score - a.score);
+    if (this.ranking.coordination !== 1) hits.sort((a, b) => b.score - a.score);
     return hits.slice(0, options.limit ?? 10);
   }
 

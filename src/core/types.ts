@@ -92,6 +92,8 @@ export interface Answer {
   suggestions: string[];
   /** How much of the question's meaningful words the best passages cover (0..1). */
   coverage: number;
+  /** Highest sentence-vector similarity of a passage to the question, when the semantic stage ran. */
+  similarity?: number;
   /** Why the question was declined, when it was. */
   declineReason?: string;
   /** The article filter applied, if any. */

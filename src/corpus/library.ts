@@ -6,6 +6,8 @@
 import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
+import { type Embedder, embedPassages } from '../semantic/embedder.js';
+import { fingerprintOf, loadSnapshot, saveSnapshot } from './snapshot.js';
 
 /** What a re-index did. */
 export interface ReindexReport {
@@ -18,6 +20,10 @@ export interface ReindexReport {
   removed: string[];
   skipped: SkippedFile[];
   ms: number;
+  /** Where the index came from: a saved snapshot, or a fresh build (saved when a cache folder is set). */
+  source?: 'snapshot' | 'built';
+  /** What happened with the saved snapshot, for the logs. */
+  snapshot?: string;
   /** Why the rebuild failed (the old snapshot keeps serving). */
   error?: string;
 }
@@ -27,7 +33,15 @@ export interface LibraryOptions extends LoadOptions {
   ranking?: Partial<RankingOptions>;
   /** Called with every skipped file (for logging). */
   onSkip?: (skipped: SkippedFile) => void;
+  /** Folder for persisted snapshots; none = always build. */
+  cacheDir?: string;
+  /** The semantic stage's model: passages get sentence vectors when there are at most `semanticMaxPassages`. */
+  embedder?: Embedder;
+  semanticMaxPassages?: number;
 }
+
+/** Above this many passages the semantic stage is skipped (embedding costs ~60 ms a passage). */
+export const DEFAULT_SEMANTIC_MAX_PASSAGES = 5000;
 
 export class Library {
   #current: CorpusIndex | undefined;
@@ -81,7 +95,41 @@ export class Library {
       }
       // Yield once so queries already scheduled finish on the old snapshot.
       await new Promise((r) => setImmediate(r));
-      const next = CorpusIndex.build(loaded.sources, this.options.ranking);
+      let next: CorpusIndex | undefined;
+      let snapshot: string | undefined;
+      const fingerprint = fingerprintOf(loaded.sources, this.options.ranking ?? {});
+      if (this.options.cacheDir) {
+        const cached = await loadSnapshot(this.options.cacheDir, fingerprint);
+        if (cached.ok) {
+          next = cached.index;
+          snapshot = `loaded ${cached.bytes} bytes in ${Math.round(cached.ms)} ms`;
+        } else {
+          snapshot = cached.reason;
+        }
+      }
+      const source = next ? 'snapshot' : 'built';
+      next ??= CorpusIndex.build(loaded.sources, this.options.ranking);
+      let dirty = source === 'built';
+      const embedder = this.options.embedder;
+      const maxPassages = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
+      if (embedder && next.vectors?.model !== embedder.model && next.passages.length <= maxPassages) {
+        const known = new Map<string, Float32Array>();
+        if (old?.vectors?.model === embedder.model) {
+          old.passages.forEach((p, i) => {
+            const v = old.vectors?.vectors[i];
+            if (v) known.set(p.text, v);
+          });
+        }
+        const vectors = await embedPassages(
+          embedder,
+          next.passages.map((p) => p.text),
+          known,
+        );
+        next = next.withVectors({ model: embedder.model, vectors });
+        dirty = true;
+      } else if (embedder && next.passages.length > maxPassages) {
+        snapshot = `${snapshot ? `${snapshot}; ` : ''}semantic stage off: ${next.passages.length} passages > ${maxPassages}`;
+      }
       const before = new Map((old?.articles ?? []).map((a) => [a.file, a.hash]));
       const after = new Map(next.articles.map((a) => [a.file, a.hash]));
       const added = [...after.keys()].filter((f) => !before.has(f));
@@ -89,7 +137,17 @@ export class Library {
       const removed = [...before.keys()].filter((f) => !after.has(f));
       this.#current = next;
       this.#skipped = loaded.skipped;
+      if (this.options.cacheDir && dirty) {
+        try {
+          const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint);
+          snapshot = `${snapshot ? `${snapshot}; ` : ''}saved ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`;
+        } catch (err) {
+          snapshot = `${snapshot ? `${snapshot}; ` : ''}could not be saved: ${(err as Error).message}`;
+        }
+      }
       return {
+        source,
+        ...(snapshot ? { snapshot } : {}),
         ok: true,
         files: loaded.sources.length,
         passages: next.passages.length,

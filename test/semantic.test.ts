@@ -1,0 +1,110 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ask, type Services } from '../src/commands/commands.js';
+import { cosine } from '../src/core/answer.js';
+import { Library } from '../src/corpus/library.js';
+import { createLogger } from '../src/log.js';
+import { type Embedder, loadUseLite } from '../src/semantic/embedder.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+let model: Embedder;
+let dir: string;
+let embedded: Library;
+
+beforeAll(async () => {
+  // The model must load from the installed package: any network fetch fails the test.
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = () => Promise.reject(new Error('network access attempted'));
+  try {
+    model = await loadUseLite();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  dir = await mkdtemp(path.join(tmpdir(), 'citebot-sem-'));
+  await cp(path.join(root, 'corpus'), path.join(dir, 'corpus'), { recursive: true });
+  embedded = new Library({ dir: path.join(dir, 'corpus'), embedder: model });
+  await embedded.reindex();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Counts how many texts the model is asked to embed. */
+function counting(inner: Embedder): Embedder & { texts: number } {
+  const wrapper = {
+    model: inner.model,
+    texts: 0,
+    embed(texts: string[]) {
+      wrapper.texts += texts.length;
+      return inner.embed(texts);
+    },
+  };
+  return wrapper;
+}
+
+describe('the semantic stage', () => {
+  it('loads offline and places a paraphrase nearer its passage than a distractor', async () => {
+    const [q, right, wrong] = await model.embed([
+      'How do people pool their work on open AI, like a shared cooking space?',
+      'Think of it like a massive community kitchen—everyone brings their own ingredients and shares recipes.',
+      'Training state-of-the-art models typically demands powerful GPUs or cloud infrastructure.',
+    ]);
+    expect(q).toHaveLength(512);
+    expect(cosine(q as Float32Array, right as Float32Array)).toBeGreaterThan(
+      cosine(q as Float32Array, wrong as Float32Array) + 0.1,
+    );
+  });
+
+  it('answers a question that shares no key word with its passage', async () => {
+    const library = embedded;
+    expect(library.index.vectors?.vectors).toHaveLength(library.index.passages.length);
+    const services: Services = { library, log: createLogger({ write: () => {} }), embedder: model };
+    const r = await ask(services, {
+      question: 'Can someone with a modest laptop get started without a huge budget?',
+    });
+    expect(r.kind).toBe('answer');
+    if (r.kind !== 'answer') return;
+    expect(r.answer.answered).toBe(true);
+    expect(r.answer.similarity).toBeGreaterThan(0.3);
+    expect(
+      r.answer.passages.some((p) => p.passage.text.includes('a good laptop and some cloud credits')),
+    ).toBe(true);
+  });
+
+  it('keeps vectors in the snapshot and re-embeds only passages whose text changed', async () => {
+    const cacheDir = path.join(dir, 'cache');
+    const first = counting(model);
+    const lib = new Library({ dir: path.join(dir, 'corpus'), embedder: first, cacheDir });
+    await lib.reindex();
+    const passages = lib.index.passages.length;
+    expect(first.texts).toBe(passages);
+
+    const second = counting(model);
+    const fromSnapshot = new Library({ dir: path.join(dir, 'corpus'), embedder: second, cacheDir });
+    expect((await fromSnapshot.reindex()).source).toBe('snapshot');
+    expect(second.texts).toBe(0);
+    expect(fromSnapshot.index.vectors?.vectors.length).toBe(passages);
+
+    await writeFile(path.join(dir, 'corpus', 'new.md'), '# Bees\n\nBees pollinate flowering plants.\n');
+    const report = await fromSnapshot.reindex();
+    expect(report.added).toEqual(['new.md']);
+    expect(second.texts).toBe(1);
+  });
+
+  it('falls back to the lexical answer, with a warning, when the model fails', async () => {
+    const library = embedded;
+    const logs: string[] = [];
+    const broken: Embedder = { model: model.model, embed: () => Promise.reject(new Error('model crashed')) };
+    const services: Services = {
+      library,
+      log: createLogger({ write: (l) => logs.push(l) }),
+      embedder: broken,
+    };
+    const r = await ask(services, { question: 'What is nanoGPT?' });
+    expect(r.kind === 'answer' && r.answer.answered).toBe(true);
+    expect(r.kind === 'answer' && r.answer.similarity).toBeFalsy();
+    expect(logs.join('\n')).toMatch(/semantic stage failed.*model crashed/);
+  });
+});

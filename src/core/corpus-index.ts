@@ -4,6 +4,7 @@
  * never changes after it is built, so readers need no locks.
  */
 import MiniSearch, { type AsPlainObject, type SearchResult } from 'minisearch';
+import { bm25, HEAD_TOP, type HeadList, headLimit, RESCORE_CANDIDATES, TopK } from './head-terms.js';
 import { splitArticle } from './split.js';
 import {
   editDistance,
@@ -92,12 +93,12 @@ interface IndexedDoc {
 const MINISEARCH_OPTIONS = {
   fields: ['text', 'context', 'section', 'title'],
   storeFields: [] as string[],
-  tokenize: (text: string) => tokenize(text).map((t) => t.text),
+  tokenize: (text: string, _field?: string) => tokenize(text).map((t) => t.text),
   processTerm: (term: string) => termsOfToken(term),
 };
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
-export const INDEX_DATA_VERSION = 1;
+export const INDEX_DATA_VERSION = 2;
 
 /** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
 export interface IndexData {
@@ -105,7 +106,10 @@ export interface IndexData {
   articles: ArticleMeta[];
   passages: Passage[];
   df: [string, number][];
-  surface: [string, string][];
+  surface: [string, string[]][];
+  head: [string, Int32Array, Float32Array][];
+  textLen: Uint32Array;
+  avgTextLen: number;
   minisearch: AsPlainObject;
   ranking: RankingOptions;
   buildMs: number;
@@ -123,7 +127,43 @@ export interface IndexStats {
   articles: number;
   passages: number;
   terms: number;
+  /** Terms common enough to be pruned from queries (see head-terms.ts). */
+  headTerms: number;
   buildMs: number;
+}
+
+/** The searchable structures of a snapshot. */
+interface Internals {
+  ms: MiniSearch<IndexedDoc>;
+  df: Map<string, number>;
+  surface: Map<string, string[]>;
+  head: Map<string, HeadList>;
+  textLen: Uint32Array;
+  avgTextLen: number;
+}
+
+/** Each head term's best passages by its text-field BM25+ score. */
+function headLists(
+  textTerms: string[][],
+  df: ReadonlyMap<string, number>,
+  textLen: Uint32Array,
+  avgTextLen: number,
+  opts: RankingOptions,
+): Map<string, HeadList> {
+  const n = textTerms.length;
+  const limit = headLimit(n);
+  const tops = new Map<string, TopK>();
+  for (const [term, f] of df) if (f > limit) tops.set(term, new TopK(HEAD_TOP));
+  if (tops.size === 0) return new Map();
+  textTerms.forEach((terms, id) => {
+    const tf = new Map<string, number>();
+    for (const t of terms) if (tops.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, count] of tf) {
+      const score = bm25(count, df.get(t) ?? 1, n, textLen[id] ?? 0, avgTextLen, opts.bm25) * opts.boost.text;
+      tops.get(t)?.push(id, score);
+    }
+  });
+  return new Map([...tops].map(([t, top]) => [t, top.toList()]));
 }
 
 /** Edit distance allowed for a term: one edit from `fuzzyMinLength` characters, two from 7. */
@@ -142,15 +182,18 @@ export class CorpusIndex {
   readonly #ms: MiniSearch<IndexedDoc>;
   /** Document frequency of every index term. */
   readonly #df: Map<string, number>;
-  /** The most frequent surface word of every index term, for readable suggestions. */
-  readonly #surface: Map<string, string>;
+  /** Up to three written forms of every index term (first seen first), for readable suggestions. */
+  readonly #surface: Map<string, string[]>;
+
+  readonly #head: Map<string, HeadList>;
+  /** Number of terms in each passage's text field, and their average (for BM25 rescoring). */
+  readonly #textLen: Uint32Array;
+  readonly #avgTextLen: number;
 
   private constructor(
     articles: ArticleMeta[],
     passages: Passage[],
-    ms: MiniSearch<IndexedDoc>,
-    df: Map<string, number>,
-    surface: Map<string, string>,
+    internals: Internals,
     ranking: RankingOptions,
     buildMs: number,
     vectors?: PassageVectors,
@@ -163,17 +206,24 @@ export class CorpusIndex {
       : undefined;
     this.articles = Object.freeze(articles);
     this.passages = Object.freeze(passages);
-    this.#ms = ms;
-    this.#df = df;
-    this.#surface = surface;
+    this.#ms = internals.ms;
+    this.#df = internals.df;
+    this.#surface = internals.surface;
+    this.#head = internals.head;
+    this.#textLen = internals.textLen;
+    this.#avgTextLen = internals.avgTextLen;
+    this.#internals = internals;
     this.ranking = Object.freeze(ranking);
     this.stats = Object.freeze({
       articles: articles.length,
       passages: passages.length,
-      terms: df.size,
+      terms: internals.df.size,
+      headTerms: internals.head.size,
       buildMs,
     });
   }
+
+  readonly #internals: Internals;
 
   /** Splits and indexes the given articles. Articles are ordered by file name. */
   static build(sources: readonly SourceText[], ranking: Partial<RankingOptions> = {}): CorpusIndex {
@@ -188,48 +238,60 @@ export class CorpusIndex {
       for (const d of drafts) passages.push({ id: passages.length, ...d });
     }
 
-    const ms = new MiniSearch<IndexedDoc>(MINISEARCH_OPTIONS);
+    // One tokenization pass: the raw tokens of each field feed MiniSearch, document
+    // frequencies, text lengths and the surface forms used for readable suggestions.
+    let current: Record<string, string[]> = {};
+    const ms = new MiniSearch<IndexedDoc>({
+      ...MINISEARCH_OPTIONS,
+      tokenize: (text: string, field?: string) => current[field ?? ''] ?? MINISEARCH_OPTIONS.tokenize(text),
+    });
     const df = new Map<string, number>();
-    const surfaceCounts = new Map<string, Map<string, number>>();
-    const docs: IndexedDoc[] = passages.map((p) => ({
-      id: p.id,
-      text: p.text,
-      context: p.context ?? '',
-      section: p.origin.section,
-      title: p.origin.title,
-    }));
-    ms.addAll(docs);
+    const surface = new Map<string, string[]>();
+    const textLen = new Uint32Array(passages.length);
+    const textTerms: string[][] = [];
     for (const p of passages) {
+      const fields: Record<string, string> = {
+        text: p.text,
+        context: p.context ?? '',
+        section: p.origin.section,
+        title: p.origin.title,
+      };
+      current = {};
       const seen = new Set<string>();
-      for (const tok of tokenize(`${p.text} ${p.context ?? ''} ${p.origin.section} ${p.origin.title}`)) {
-        for (const term of termsOfToken(tok.text)) {
-          if (!seen.has(term)) {
-            seen.add(term);
-            df.set(term, (df.get(term) ?? 0) + 1);
+      for (const [field, value] of Object.entries(fields)) {
+        const raw = value ? tokenize(value).map((t) => t.text) : [];
+        current[field] = raw;
+        const fieldTerms: string[] = [];
+        for (const tok of raw) {
+          for (const term of termsOfToken(tok)) {
+            fieldTerms.push(term);
+            if (!seen.has(term)) {
+              seen.add(term);
+              df.set(term, (df.get(term) ?? 0) + 1);
+            }
+            const forms = surface.get(term);
+            const form = tok.replace(/’/gu, "'");
+            if (!forms) surface.set(term, [form]);
+            else if (forms.length < 3 && !forms.includes(form)) forms.push(form);
           }
-          let forms = surfaceCounts.get(term);
-          if (!forms) {
-            forms = new Map();
-            surfaceCounts.set(term, forms);
-          }
-          const form = tok.text.replace(/’/gu, "'");
-          forms.set(form, (forms.get(form) ?? 0) + 1);
+        }
+        if (field === 'text') {
+          textLen[p.id] = fieldTerms.length;
+          textTerms.push(fieldTerms);
         }
       }
+      ms.add({ id: p.id, ...(fields as Omit<IndexedDoc, 'id'>) });
     }
-    const surface = new Map<string, string>();
-    for (const [term, forms] of surfaceCounts) {
-      let best = '';
-      let bestN = 0;
-      for (const [form, n] of forms) {
-        if (n > bestN || (n === bestN && form.toLowerCase() === form)) {
-          best = form;
-          bestN = n;
-        }
-      }
-      surface.set(term, best);
-    }
-    return new CorpusIndex(articles, passages, ms, df, surface, opts, performance.now() - t0);
+    current = {};
+    const avgTextLen = textLen.reduce((a, b) => a + b, 0) / Math.max(1, passages.length) || 1;
+    const head = headLists(textTerms, df, textLen, avgTextLen, opts);
+    return new CorpusIndex(
+      articles,
+      passages,
+      { ms, df, surface, head, textLen, avgTextLen },
+      opts,
+      performance.now() - t0,
+    );
   }
 
   /** The snapshot as plain data (see `fromData`). */
@@ -240,6 +302,9 @@ export class CorpusIndex {
       passages: [...this.passages],
       df: [...this.#df],
       surface: [...this.#surface],
+      head: [...this.#head].map(([term, l]) => [term, l.ids, l.scores]),
+      textLen: this.#textLen,
+      avgTextLen: this.#avgTextLen,
       minisearch: this.#ms.toJSON(),
       ranking: { ...this.ranking },
       buildMs: this.stats.buildMs,
@@ -252,9 +317,7 @@ export class CorpusIndex {
     return new CorpusIndex(
       [...this.articles],
       [...this.passages],
-      this.#ms,
-      this.#df,
-      this.#surface,
+      this.#internals,
       { ...this.ranking },
       this.stats.buildMs,
       vectors,
@@ -278,9 +341,14 @@ export class CorpusIndex {
     return new CorpusIndex(
       data.articles,
       data.passages,
-      ms,
-      new Map(data.df),
-      new Map(data.surface),
+      {
+        ms,
+        df: new Map(data.df),
+        surface: new Map(data.surface),
+        head: new Map(data.head.map(([term, ids, scores]) => [term, { ids, scores }])),
+        textLen: data.textLen,
+        avgTextLen: data.avgTextLen,
+      },
       { ...DEFAULT_RANKING, ...data.ranking },
       data.buildMs,
       data.vectors,
@@ -299,9 +367,15 @@ export class CorpusIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
-  /** The most common written form of an index term. */
-  surfaceOf(term: string): string {
-    return this.#surface.get(term) ?? term;
+  /** A written form of an index term: the first seen, or the one closest to `near`. */
+  surfaceOf(term: string, near?: string): string {
+    const forms = this.#surface.get(term);
+    if (!forms || forms.length === 0) return term;
+    if (near === undefined || forms.length === 1) return forms[0] as string;
+    const target = normalizeWord(near);
+    return forms.reduce((best, f) =>
+      editDistance(normalizeWord(f), target) < editDistance(normalizeWord(best), target) ? f : best,
+    );
   }
 
   /** Processes a question into weighted query terms. */
@@ -352,7 +426,56 @@ export class CorpusIndex {
     return top1 > 0 ? best.map(([term, m]) => ({ term, weight: (prf.weight * m) / top1 })) : [];
   }
 
+  /** Ranks passages for weighted terms, pruning head terms (see head-terms.ts). */
   #searchTerms(terms: WeightedTerm[], options: SearchOptions, expansion?: ReadonlySet<string>): Hit[] {
+    if (terms.length === 0) return [];
+    const limit = options.limit ?? 10;
+    const heads = terms.filter((t) => this.#head.has(t.term));
+    if (heads.length === 0) return this.#miniSearch(terms, options, limit, expansion);
+    const rare = terms.filter((t) => !this.#head.has(t.term));
+    let base: Hit[];
+    if (rare.length > 0) {
+      base = this.#miniSearch(rare, options, Math.max(limit, RESCORE_CANDIDATES), expansion);
+    } else {
+      const ids = new Set<number>();
+      for (const t of heads) for (const id of this.#head.get(t.term)?.ids ?? []) ids.add(id);
+      base = [];
+      for (const id of ids) {
+        const passage = this.passages[id];
+        if (passage && (options.file === undefined || passage.origin.file === options.file)) {
+          base.push({ passage, score: 0, queryTerms: [], docTerms: [] });
+        }
+      }
+      // An article filter can leave the table's passages out: then score the head terms in full.
+      if (base.length === 0) return this.#miniSearch(terms, options, limit, expansion);
+    }
+    const n = this.passages.length;
+    const { bm25: params, boost } = this.ranking;
+    for (const hit of base.slice(0, RESCORE_CANDIDATES)) {
+      const counts = new Map<string, number>();
+      for (const term of termsOf(hit.passage.text))
+        if (this.#head.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+      for (const t of heads) {
+        const tf = counts.get(t.term);
+        if (!tf) continue;
+        const len = this.#textLen[hit.passage.id] ?? 0;
+        hit.score += bm25(tf, this.docFreq(t.term), n, len, this.#avgTextLen, params) * boost.text * t.weight;
+        if (!expansion?.has(t.term)) {
+          hit.queryTerms = [...hit.queryTerms, t.term];
+          hit.docTerms = [...hit.docTerms, t.term];
+        }
+      }
+    }
+    return base.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** MiniSearch's ranking for weighted terms (every posting of every term is scored). */
+  #miniSearch(
+    terms: WeightedTerm[],
+    options: SearchOptions,
+    limit: number,
+    expansion?: ReadonlySet<string>,
+  ): Hit[] {
     if (terms.length === 0) return [];
     const weights = new Map(terms.map((t) => [t.term, t.weight]));
     const { fuzzy, fuzzyMinLength, fuzzyUnknownOnly } = this.ranking;
@@ -388,7 +511,7 @@ export class CorpusIndex {
       hits.push({ passage, score, queryTerms: own, docTerms });
     }
     if (this.ranking.coordination !== 1) hits.sort((a, b) => b.score - a.score);
-    return hits.slice(0, options.limit ?? 10);
+    return hits.slice(0, limit);
   }
 
   /**
@@ -425,13 +548,17 @@ export class CorpusIndex {
     // 1. The question with its unknown words replaced by the nearest known ones.
     const corrected = this.correct(q);
     if (corrected) push(corrected);
-    // 2. MiniSearch's own suggestions, in surface form.
-    const suggestions = this.#ms.autoSuggest(termsOf(q).join(' '), {
-      tokenize: (s) => s.split(' '),
-      processTerm: (t) => t,
-      fuzzy: (term) => (term.length >= 4 ? 0.25 : false),
-      prefix: (_term, i, terms) => i === terms.length - 1,
-    });
+    // 2. MiniSearch's own suggestions, in surface form: from the question's known words that
+    //    are not head terms (typos are handled by step 1), the last one completed as a prefix.
+    const words = [...new Set(termsOf(q))].filter((t) => !this.#head.has(t));
+    const suggestions = words.length
+      ? this.#ms.autoSuggest(words.join(' '), {
+          tokenize: (s) => s.split(' '),
+          processTerm: (t) => t,
+          fuzzy: false,
+          prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+        })
+      : [];
     for (const s of suggestions.slice(0, limit * 2)) {
       push(s.terms.map((t) => this.surfaceOf(t)).join(' '));
       if (out.length >= limit) break;
@@ -449,15 +576,8 @@ export class CorpusIndex {
       if (term.length < 4) return word;
       const maxEdits = word.length >= 7 ? 2 : 1;
       const lower = normalizeWord(word);
-      const candidates = this.#ms
-        .autoSuggest(term, {
-          tokenize: (s) => [s],
-          processTerm: (t) => t,
-          fuzzy: maxEdits + 1,
-          prefix: false,
-        })
-        .flatMap((s) => s.terms)
-        .map((t) => ({ form: this.surfaceOf(t), df: this.docFreq(t) }))
+      const candidates = this.#nearTerms(term, maxEdits + 1)
+        .map((t) => ({ form: this.surfaceOf(t, word), df: this.docFreq(t) }))
         .map((c) => ({ ...c, d: editDistance(normalizeWord(c.form), lower) }))
         .filter((c) => c.d <= maxEdits)
         .sort((a, b) => a.d - b.d || b.df - a.df);
@@ -469,6 +589,20 @@ export class CorpusIndex {
       return best;
     });
     return changed ? text : undefined;
+  }
+
+  /**
+   * Index terms within `distance` edits of `term`. Uses the index's vocabulary tree
+   * directly (no scoring); falls back to MiniSearch's public autoSuggest.
+   */
+  #nearTerms(term: string, distance: number): string[] {
+    const tree = (
+      this.#ms as unknown as { _index?: { fuzzyGet?: (k: string, d: number) => Map<string, unknown> } }
+    )._index;
+    if (typeof tree?.fuzzyGet === 'function') return [...tree.fuzzyGet(term, distance).keys()];
+    return this.#ms
+      .autoSuggest(term, { tokenize: (s) => [s], processTerm: (t) => t, fuzzy: distance, prefix: false })
+      .flatMap((s) => s.terms);
   }
 
   /** Finds an article by file or title: exact first, then case-insensitive, then a unique prefix. */

@@ -99,10 +99,24 @@ function simpleTerms(word: string): string[] {
 }
 
 /**
- * The index terms of one token: for a compound, its whole form (joiners kept,
+ * The index terms of one token (memoised; do not modify the returned array): for a compound, its whole form (joiners kept,
  * possessive dropped), its joined form ("opensource") and the terms of its parts.
  */
 export function termsOfToken(raw: string): string[] {
+  const cached = memo.get(raw);
+  if (cached) return cached;
+  const terms = computeTerms(raw);
+  // A bounded memo: the vocabulary is far smaller than the text, and stemming dominates indexing.
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(raw, terms);
+  return terms;
+}
+
+const MEMO_LIMIT = 200_000;
+/** Shared results: callers must not modify the arrays they get. */
+const memo = new Map<string, string[]>();
+
+function computeTerms(raw: string): string[] {
   const word = normalizeWord(raw).replace(POSSESSIVE_RE, '');
   if (!JOINERS_RE.test(word)) return simpleTerms(word);
   const parts = word.split(PART_SPLIT_RE).filter(Boolean);

@@ -3,8 +3,10 @@
  * and a MiniSearch index over them. A new corpus means a new snapshot; a snapshot
  * never changes after it is built, so readers need no locks.
  */
-import MiniSearch, { type AsPlainObject, type SearchResult } from 'minisearch';
+import MiniSearch, { type SearchResult } from 'minisearch';
 import { bm25, HEAD_TOP, type HeadList, headLimit, RESCORE_CANDIDATES, TopK } from './head-terms.js';
+import { type PackedIndex, packIndex, unpackIndex } from './minisearch-pack.js';
+import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
 import { splitArticle } from './split.js';
 import {
   editDistance,
@@ -98,19 +100,21 @@ const MINISEARCH_OPTIONS = {
 };
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
-export const INDEX_DATA_VERSION = 2;
+export const INDEX_DATA_VERSION = 5;
 
 /** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
 export interface IndexData {
   version: number;
   articles: ArticleMeta[];
-  passages: Passage[];
-  df: [string, number][];
-  surface: [string, string[]][];
+  passages: PackedPassages;
+  /** Every index term, joined by "\n", with its document frequency and written forms (joined by "\u0001"; terms by "\n"). */
+  terms: string;
+  df: Uint32Array;
+  surface: string;
   head: [string, Int32Array, Float32Array][];
   textLen: Uint32Array;
   avgTextLen: number;
-  minisearch: AsPlainObject;
+  minisearch: PackedIndex;
   ranking: RankingOptions;
   buildMs: number;
   vectors?: { model: string; vectors: Float32Array[] };
@@ -140,6 +144,23 @@ interface Internals {
   head: Map<string, HeadList>;
   textLen: Uint32Array;
   avgTextLen: number;
+}
+
+/** Rebuilds the document-frequency and written-form maps of a saved index. */
+function termMaps(data: IndexData): { df: Map<string, number>; surface: Map<string, string[]> } {
+  const terms = data.terms ? data.terms.split('\n') : [];
+  const forms = data.surface ? data.surface.split('\n') : [];
+  if (terms.length !== data.df.length || forms.length !== terms.length) {
+    throw new Error('saved index: term tables disagree');
+  }
+  const df = new Map<string, number>();
+  const surface = new Map<string, string[]>();
+  terms.forEach((t, i) => {
+    df.set(t, data.df[i] as number);
+    const f = forms[i];
+    if (f) surface.set(t, f.split('\u0001'));
+  });
+  return { df, surface };
 }
 
 /** Each head term's best passages by its text-field BM25+ score. */
@@ -299,13 +320,14 @@ export class CorpusIndex {
     return {
       version: INDEX_DATA_VERSION,
       articles: [...this.articles],
-      passages: [...this.passages],
-      df: [...this.#df],
-      surface: [...this.#surface],
+      passages: packPassages(this.passages),
+      terms: [...this.#df.keys()].join('\n'),
+      df: Uint32Array.from(this.#df.values()),
+      surface: [...this.#df.keys()].map((t) => (this.#surface.get(t) ?? []).join('\u0001')).join('\n'),
       head: [...this.#head].map(([term, l]) => [term, l.ids, l.scores]),
       textLen: this.#textLen,
       avgTextLen: this.#avgTextLen,
-      minisearch: this.#ms.toJSON(),
+      minisearch: packIndex(this.#ms as MiniSearch<unknown>),
       ranking: { ...this.ranking },
       buildMs: this.stats.buildMs,
       ...(this.vectors ? { vectors: { model: this.vectors.model, vectors: [...this.vectors.vectors] } } : {}),
@@ -331,20 +353,20 @@ export class CorpusIndex {
         `saved index has layout version ${String(data?.version)}; expected ${INDEX_DATA_VERSION}`,
       );
     }
-    if (!Array.isArray(data.passages) || !Array.isArray(data.articles) || !data.minisearch) {
+    if (!data.passages || !Array.isArray(data.articles) || !data.minisearch) {
       throw new Error('saved index is missing passages, articles or the search index');
     }
-    const ms = MiniSearch.loadJS<IndexedDoc>(data.minisearch, MINISEARCH_OPTIONS);
-    if (ms.documentCount !== data.passages.length) {
-      throw new Error(`saved index holds ${ms.documentCount} documents for ${data.passages.length} passages`);
+    const ms = unpackIndex<IndexedDoc>(data.minisearch, MINISEARCH_OPTIONS);
+    const passages = unpackPassages(data.passages);
+    if (ms.documentCount !== passages.length) {
+      throw new Error(`saved index holds ${ms.documentCount} documents for ${passages.length} passages`);
     }
     return new CorpusIndex(
       data.articles,
-      data.passages,
+      passages,
       {
         ms,
-        df: new Map(data.df),
-        surface: new Map(data.surface),
+        ...termMaps(data),
         head: new Map(data.head.map(([term, ids, scores]) => [term, { ids, scores }])),
         textLen: data.textLen,
         avgTextLen: data.avgTextLen,

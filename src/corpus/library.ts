@@ -7,7 +7,7 @@ import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
 import { type Embedder, embedPassages } from '../semantic/embedder.js';
-import { fingerprintOf, loadSnapshot, saveSnapshot } from './snapshot.js';
+import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
 
 /** What a re-index did. */
 export interface ReindexReport {
@@ -88,27 +88,39 @@ export class Library {
     const t0 = performance.now();
     const old = this.#current;
     try {
-      const loaded = await loadCorpus(this.options.dir, this.options);
-      for (const s of loaded.skipped) this.options.onSkip?.(s);
-      if (loaded.sources.length === 0 && old && old.articles.length > 0) {
-        throw new Error('the corpus folder holds no readable articles now; keeping the current index');
-      }
-      // Yield once so queries already scheduled finish on the old snapshot.
-      await new Promise((r) => setImmediate(r));
       let next: CorpusIndex | undefined;
       let snapshot: string | undefined;
-      const fingerprint = fingerprintOf(loaded.sources, this.options.ranking ?? {});
-      if (this.options.cacheDir) {
+      let skipped: SkippedFile[] = [];
+      let files = 0;
+      // Fast path: a snapshot whose fingerprint (file names, sizes and times, index options)
+      // matches the folder is loaded without reading or splitting the articles.
+      const fingerprint = this.options.cacheDir
+        ? await listingFingerprint(this.options.dir, this.options.ranking ?? {})
+        : undefined;
+      if (this.options.cacheDir && fingerprint) {
         const cached = await loadSnapshot(this.options.cacheDir, fingerprint);
         if (cached.ok) {
           next = cached.index;
+          skipped = cached.skipped;
+          files = next.articles.length;
           snapshot = `loaded ${cached.bytes} bytes in ${Math.round(cached.ms)} ms`;
         } else {
           snapshot = cached.reason;
         }
       }
       const source = next ? 'snapshot' : 'built';
-      next ??= CorpusIndex.build(loaded.sources, this.options.ranking);
+      if (!next) {
+        const loaded = await loadCorpus(this.options.dir, this.options);
+        if (loaded.sources.length === 0 && old && old.articles.length > 0) {
+          throw new Error('the corpus folder holds no readable articles now; keeping the current index');
+        }
+        skipped = loaded.skipped;
+        files = loaded.sources.length;
+        // Yield once so queries already scheduled finish on the old snapshot.
+        await new Promise((r) => setImmediate(r));
+        next = CorpusIndex.build(loaded.sources, this.options.ranking);
+      }
+      for (const s of skipped) this.options.onSkip?.(s);
       let dirty = source === 'built';
       const embedder = this.options.embedder;
       const maxPassages = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
@@ -136,10 +148,10 @@ export class Library {
       const changed = [...after.keys()].filter((f) => before.has(f) && before.get(f) !== after.get(f));
       const removed = [...before.keys()].filter((f) => !after.has(f));
       this.#current = next;
-      this.#skipped = loaded.skipped;
-      if (this.options.cacheDir && dirty) {
+      this.#skipped = skipped;
+      if (this.options.cacheDir && fingerprint && dirty) {
         try {
-          const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint);
+          const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint, skipped);
           snapshot = `${snapshot ? `${snapshot}; ` : ''}saved ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`;
         } catch (err) {
           snapshot = `${snapshot ? `${snapshot}; ` : ''}could not be saved: ${(err as Error).message}`;
@@ -149,13 +161,13 @@ export class Library {
         source,
         ...(snapshot ? { snapshot } : {}),
         ok: true,
-        files: loaded.sources.length,
+        files,
         passages: next.passages.length,
         articles: next.articles.length,
         added,
         changed,
         removed,
-        skipped: loaded.skipped,
+        skipped,
         ms: Math.round(performance.now() - t0),
       };
     } catch (err) {

@@ -11,12 +11,12 @@
  * truncation, corruption, other fingerprint) is reported as a reason, never thrown.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CorpusIndex, INDEX_DATA_VERSION, type IndexData, type RankingOptions } from '../core/corpus-index.js';
-import type { SourceText } from '../core/types.js';
+import type { SkippedFile, SourceText } from '../core/types.js';
 
 const MAGIC = 'CITEBOT-SNAPSHOT\n';
 export const SNAPSHOT_FILE = 'index.snapshot';
@@ -28,6 +28,8 @@ interface Header {
   crc32: number;
   createdAt: string;
   passages: number;
+  /** Files the loader skipped when the snapshot was built, with reasons. */
+  skipped: SkippedFile[];
 }
 
 /** A fingerprint of the corpus files (names and content hashes) and the index options. */
@@ -41,6 +43,39 @@ export function fingerprintOf(sources: readonly SourceText[], ranking: Partial<R
   return h.digest('hex').slice(0, 32);
 }
 
+/**
+ * A fingerprint of the corpus folder without reading the articles: every .txt/.md file and
+ * link below it (relative path, size, modification time; a link's target too) and the
+ * index options. Any edit, addition, removal or rename changes it.
+ */
+export async function listingFingerprint(dir: string, ranking: Partial<RankingOptions>): Promise<string | undefined> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const lines: string[] = [];
+  for (const e of entries) {
+    const parent = (e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? dir;
+    const full = path.join(parent, e.name);
+    const rel = path.relative(dir, full);
+    if (e.isSymbolicLink()) {
+      const target = await realpath(full).catch(() => 'broken');
+      const st = await stat(full).catch(() => undefined);
+      lines.push(`L ${rel} ${target} ${st?.size ?? -1} ${st?.mtimeMs ?? -1}`);
+    } else if (e.isFile() && /\.(txt|md)$/iu.test(e.name)) {
+      const st = await stat(full).catch(() => undefined);
+      lines.push(`F ${rel} ${st?.size ?? -1} ${st?.mtimeMs ?? -1}`);
+    }
+  }
+  lines.sort();
+  const h = createHash('sha256');
+  h.update(`layout ${INDEX_DATA_VERSION}\n${JSON.stringify(ranking, Object.keys(ranking).sort())}\n`);
+  for (const l of lines) h.update(`${l}\n`);
+  return h.digest('hex').slice(0, 32);
+}
+
 export interface SaveResult {
   file: string;
   bytes: number;
@@ -48,7 +83,12 @@ export interface SaveResult {
 }
 
 /** Saves a snapshot atomically (write aside, then rename). */
-export async function saveSnapshot(dir: string, index: CorpusIndex, fingerprint: string): Promise<SaveResult> {
+export async function saveSnapshot(
+  dir: string,
+  index: CorpusIndex,
+  fingerprint: string,
+  skipped: SkippedFile[] = [],
+): Promise<SaveResult> {
   const t0 = performance.now();
   await mkdir(dir, { recursive: true });
   const body = v8.serialize(index.toData());
@@ -59,6 +99,7 @@ export async function saveSnapshot(dir: string, index: CorpusIndex, fingerprint:
     crc32: crc32(body),
     createdAt: new Date().toISOString(),
     passages: index.passages.length,
+    skipped,
   };
   const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
   const file = path.join(dir, SNAPSHOT_FILE);
@@ -78,7 +119,7 @@ export async function saveSnapshot(dir: string, index: CorpusIndex, fingerprint:
 }
 
 export type LoadResult =
-  | { ok: true; index: CorpusIndex; bytes: number; ms: number }
+  | { ok: true; index: CorpusIndex; bytes: number; ms: number; skipped: SkippedFile[] }
   | { ok: false; reason: string; missing?: boolean };
 
 /** Loads the snapshot in `dir` if it is intact and matches `fingerprint`. */
@@ -117,7 +158,8 @@ export async function loadSnapshot(dir: string, fingerprint: string): Promise<Lo
   try {
     const data = v8.deserialize(body) as IndexData;
     const index = CorpusIndex.fromData(data);
-    return { ok: true, index, bytes: buf.length, ms: performance.now() - t0 };
+    const skipped = Array.isArray(header.skipped) ? header.skipped : [];
+    return { ok: true, index, bytes: buf.length, ms: performance.now() - t0, skipped };
   } catch (err) {
     return { ok: false, reason: `snapshot cannot be decoded: ${(err as Error).message}` };
   }

@@ -1,0 +1,175 @@
+/**
+ * A compact, fast-loading form of a MiniSearch index for snapshots.
+ *
+ * MiniSearch's own `toJSON()` makes one object per term and per posting list; at 25 MB of
+ * text that is millions of small objects, slow to serialise and slower to load (seconds).
+ * Here the postings are flat typed arrays and the terms one string, which V8 serialises as
+ * a few buffers; loading rebuilds MiniSearch's maps in one pass. This reads and writes
+ * MiniSearch's internal fields (checked against minisearch 7.2): `pack` refuses an index
+ * whose shape it doesn't recognise and `unpack` validates what it rebuilds, so a change in
+ * MiniSearch makes the snapshot fail to load (and be rebuilt), never load wrong.
+ */
+import MiniSearch, { type Options } from 'minisearch';
+
+/** The packed index. */
+export interface PackedIndex {
+  format: 'citebot-minisearch-1';
+  documentCount: number;
+  nextId: number;
+  fieldIds: Record<string, number>;
+  averageFieldLength: number[];
+  dirtCount: number;
+  /** External document ids, by short id. */
+  documentIds: Int32Array;
+  /** Field lengths, `fields` per document, by short id. */
+  fieldLength: Uint32Array;
+  /** All terms, joined by "\n". */
+  terms: string;
+  /** Per term: how many (field, posting list) entries it has. */
+  termFields: Uint8Array;
+  /** Per entry: field id, and the number of postings. */
+  entryField: Uint8Array;
+  entryCount: Uint32Array;
+  /** All postings: short document id and term frequency. */
+  postingDoc: Int32Array;
+  postingFreq: Uint16Array;
+}
+
+interface Internals {
+  _index: Map<string, Map<number, Map<number, number>>> & {
+    set(k: string, v: Map<number, Map<number, number>>): unknown;
+  };
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _idToShortId: Map<unknown, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, Record<string, unknown>>;
+  _dirtCount: number;
+}
+
+function internals(ms: MiniSearch<unknown>): Internals {
+  const i = ms as unknown as Internals;
+  if (
+    !(i._documentIds instanceof Map) ||
+    !(i._fieldLength instanceof Map) ||
+    typeof i._documentCount !== 'number' ||
+    typeof i._index?.set !== 'function'
+  ) {
+    throw new Error('unrecognised MiniSearch internals; cannot pack the index');
+  }
+  return i;
+}
+
+/** Packs an index built with numeric ids. */
+export function packIndex(ms: MiniSearch<unknown>): PackedIndex {
+  const i = internals(ms);
+  const nFields = Object.keys(i._fieldIds).length;
+  const documentIds = new Int32Array(i._nextId).fill(-1);
+  for (const [shortId, id] of i._documentIds) {
+    if (typeof id !== 'number') throw new Error('only numeric document ids can be packed');
+    documentIds[shortId] = id;
+  }
+  const fieldLength = new Uint32Array(i._nextId * nFields);
+  for (const [shortId, lengths] of i._fieldLength) {
+    lengths.forEach((len, f) => {
+      fieldLength[shortId * nFields + f] = len ?? 0;
+    });
+  }
+  const terms: string[] = [];
+  const termFields: number[] = [];
+  const entryField: number[] = [];
+  const entryCount: number[] = [];
+  let postings = 0;
+  for (const [, fields] of i._index) for (const [, docs] of fields) postings += docs.size;
+  const postingDoc = new Int32Array(postings);
+  const postingFreq = new Uint16Array(postings);
+  let p = 0;
+  for (const [term, fields] of i._index) {
+    if (term.includes('\n')) throw new Error('a term contains a line break');
+    terms.push(term);
+    termFields.push(fields.size);
+    for (const [fieldId, docs] of fields) {
+      entryField.push(fieldId);
+      entryCount.push(docs.size);
+      for (const [doc, freq] of docs) {
+        postingDoc[p] = doc;
+        postingFreq[p] = Math.min(freq, 65535);
+        p++;
+      }
+    }
+  }
+  return {
+    format: 'citebot-minisearch-1',
+    documentCount: i._documentCount,
+    nextId: i._nextId,
+    fieldIds: { ...i._fieldIds },
+    averageFieldLength: [...i._avgFieldLength],
+    dirtCount: i._dirtCount,
+    documentIds,
+    fieldLength,
+    terms: terms.join('\n'),
+    termFields: Uint8Array.from(termFields),
+    entryField: Uint8Array.from(entryField),
+    entryCount: Uint32Array.from(entryCount),
+    postingDoc,
+    postingFreq,
+  };
+}
+
+/** Rebuilds a MiniSearch index from `packIndex` output, with the options it was built with. */
+export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
+  if (packed?.format !== 'citebot-minisearch-1') throw new Error('not a packed citebot index');
+  const empty = MiniSearch.loadJS<T>(
+    {
+      documentCount: 0,
+      nextId: 0,
+      documentIds: {},
+      fieldIds: packed.fieldIds,
+      fieldLength: {},
+      averageFieldLength: packed.averageFieldLength,
+      storedFields: {},
+      dirtCount: packed.dirtCount,
+      index: [],
+      serializationVersion: 2,
+    },
+    options,
+  );
+  const i = internals(empty as MiniSearch<unknown>);
+  const nFields = Object.keys(packed.fieldIds).length;
+  i._documentCount = packed.documentCount;
+  i._nextId = packed.nextId;
+  i._avgFieldLength = [...packed.averageFieldLength];
+  for (let shortId = 0; shortId < packed.nextId; shortId++) {
+    const id = packed.documentIds[shortId] as number;
+    if (id < 0) continue;
+    i._documentIds.set(shortId, id);
+    i._idToShortId.set(id, shortId);
+    i._storedFields.set(shortId, {});
+    i._fieldLength.set(
+      shortId,
+      Array.from(packed.fieldLength.subarray(shortId * nFields, (shortId + 1) * nFields)),
+    );
+  }
+  const terms = packed.terms.length ? packed.terms.split('\n') : [];
+  if (terms.length !== packed.termFields.length) throw new Error('packed index: term count mismatch');
+  let e = 0;
+  let p = 0;
+  for (let t = 0; t < terms.length; t++) {
+    const fields = new Map<number, Map<number, number>>();
+    const nf = packed.termFields[t] as number;
+    for (let f = 0; f < nf; f++, e++) {
+      const count = packed.entryCount[e] as number;
+      const docs = new Map<number, number>();
+      for (const end = p + count; p < end; p++)
+        docs.set(packed.postingDoc[p] as number, packed.postingFreq[p] as number);
+      fields.set(packed.entryField[e] as number, docs);
+    }
+    i._index.set(terms[t] as string, fields);
+  }
+  if (p !== packed.postingDoc.length || e !== packed.entryField.length)
+    throw new Error('packed index: postings mismatch');
+  return empty;
+}

@@ -47,6 +47,8 @@ export class Library {
   #current: CorpusIndex | undefined;
   #inflight: Promise<ReindexReport> | undefined;
   #skipped: SkippedFile[] = [];
+  /** Fingerprint of the folder the serving snapshot was made from (with a cache folder). */
+  #fingerprint: string | undefined;
   readonly options: LibraryOptions;
 
   constructor(options: LibraryOptions) {
@@ -84,6 +86,13 @@ export class Library {
     this.#skipped = skipped;
   }
 
+  /** True when the snapshot has the passage vectors the semantic stage wants (or none are wanted). */
+  #hasWantedVectors(index: CorpusIndex): boolean {
+    const embedder = this.options.embedder;
+    const max = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
+    return !embedder || index.passages.length > max || index.vectors?.model === embedder.model;
+  }
+
   async #run(): Promise<ReindexReport> {
     const t0 = performance.now();
     const old = this.#current;
@@ -97,7 +106,13 @@ export class Library {
       const fingerprint = this.options.cacheDir
         ? await listingFingerprint(this.options.dir, this.options.ranking ?? {})
         : undefined;
-      if (this.options.cacheDir && fingerprint) {
+      if (old && fingerprint && fingerprint === this.#fingerprint && this.#hasWantedVectors(old)) {
+        // Nothing changed since the serving snapshot was made: keep it (no second copy in memory).
+        next = old;
+        skipped = this.#skipped;
+        files = old.articles.length;
+        snapshot = 'unchanged';
+      } else if (this.options.cacheDir && fingerprint) {
         const cached = await loadSnapshot(this.options.cacheDir, fingerprint);
         if (cached.ok) {
           next = cached.index;
@@ -149,6 +164,7 @@ export class Library {
       const removed = [...before.keys()].filter((f) => !after.has(f));
       this.#current = next;
       this.#skipped = skipped;
+      this.#fingerprint = fingerprint;
       if (this.options.cacheDir && fingerprint && dirty) {
         try {
           const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint, skipped);

@@ -33,7 +33,7 @@ export class AnswerStore {
 
   constructor(options: AnswerStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? 15 * 60 * 1000;
-    this.maxEntries = options.maxEntries ?? 5000;
+    this.maxEntries = options.maxEntries ?? 2000;
     this.#now = options.now ?? Date.now;
     if (!(this.ttlMs > 0)) throw new Error(`ttlMs must be positive; got ${this.ttlMs}`);
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {

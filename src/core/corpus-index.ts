@@ -100,7 +100,7 @@ const MINISEARCH_OPTIONS = {
 };
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
-export const INDEX_DATA_VERSION = 5;
+export const INDEX_DATA_VERSION = 6;
 
 /** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
 export interface IndexData {
@@ -112,6 +112,7 @@ export interface IndexData {
   df: Uint32Array;
   surface: string;
   head: [string, Int32Array, Float32Array][];
+  headCounts: HeadCounts;
   textLen: Uint32Array;
   avgTextLen: number;
   minisearch: PackedIndex;
@@ -142,6 +143,7 @@ interface Internals {
   df: Map<string, number>;
   surface: Map<string, string[]>;
   head: Map<string, HeadList>;
+  headCounts: HeadCounts;
   textLen: Uint32Array;
   avgTextLen: number;
 }
@@ -170,21 +172,48 @@ function headLists(
   textLen: Uint32Array,
   avgTextLen: number,
   opts: RankingOptions,
-): Map<string, HeadList> {
+): { head: Map<string, HeadList>; headCounts: HeadCounts } {
   const n = textTerms.length;
   const limit = headLimit(n);
   const tops = new Map<string, TopK>();
-  for (const [term, f] of df) if (f > limit) tops.set(term, new TopK(HEAD_TOP));
-  if (tops.size === 0) return new Map();
+  const termIds = new Map<string, number>();
+  for (const [term, f] of df) {
+    if (f > limit) {
+      termIds.set(term, termIds.size);
+      tops.set(term, new TopK(HEAD_TOP));
+    }
+  }
+  const offsets = new Uint32Array(n + 1);
+  const ids: number[] = [];
+  const tfs: number[] = [];
   textTerms.forEach((terms, id) => {
     const tf = new Map<string, number>();
-    for (const t of terms) if (tops.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+    if (tops.size > 0) for (const t of terms) if (tops.has(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
     for (const [t, count] of tf) {
       const score = bm25(count, df.get(t) ?? 1, n, textLen[id] ?? 0, avgTextLen, opts.bm25) * opts.boost.text;
       tops.get(t)?.push(id, score);
+      ids.push(termIds.get(t) as number);
+      tfs.push(Math.min(count, 65535));
     }
+    offsets[id + 1] = ids.length;
   });
-  return new Map([...tops].map(([t, top]) => [t, top.toList()]));
+  return {
+    head: new Map([...tops].map(([t, top]) => [t, top.toList()])),
+    headCounts: {
+      terms: [...termIds.keys()],
+      offsets,
+      termIds: Uint32Array.from(ids),
+      tfs: Uint16Array.from(tfs),
+    },
+  };
+}
+
+/** Per passage, how often each head term occurs in its text (for rescoring without re-reading the text). */
+interface HeadCounts {
+  terms: string[];
+  offsets: Uint32Array;
+  termIds: Uint32Array;
+  tfs: Uint16Array;
 }
 
 /** Edit distance allowed for a term: one edit from `fuzzyMinLength` characters, two from 7. */
@@ -305,11 +334,11 @@ export class CorpusIndex {
     }
     current = {};
     const avgTextLen = textLen.reduce((a, b) => a + b, 0) / Math.max(1, passages.length) || 1;
-    const head = headLists(textTerms, df, textLen, avgTextLen, opts);
+    const { head, headCounts } = headLists(textTerms, df, textLen, avgTextLen, opts);
     return new CorpusIndex(
       articles,
       passages,
-      { ms, df, surface, head, textLen, avgTextLen },
+      { ms, df, surface, head, headCounts, textLen, avgTextLen },
       opts,
       performance.now() - t0,
     );
@@ -325,6 +354,7 @@ export class CorpusIndex {
       df: Uint32Array.from(this.#df.values()),
       surface: [...this.#df.keys()].map((t) => (this.#surface.get(t) ?? []).join('\u0001')).join('\n'),
       head: [...this.#head].map(([term, l]) => [term, l.ids, l.scores]),
+      headCounts: this.#internals.headCounts,
       textLen: this.#textLen,
       avgTextLen: this.#avgTextLen,
       minisearch: packIndex(this.#ms as MiniSearch<unknown>),
@@ -368,6 +398,7 @@ export class CorpusIndex {
         ms,
         ...termMaps(data),
         head: new Map(data.head.map(([term, ids, scores]) => [term, { ids, scores }])),
+        headCounts: data.headCounts,
         textLen: data.textLen,
         avgTextLen: data.avgTextLen,
       },

@@ -254,6 +254,10 @@ export function sentencesOf(text: string): Sentence[] {
   return out;
 }
 
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 /** Chooses whole sentences around the matched words within QUOTE_CHARS, marking cuts with "…". */
 function makeQuote(
   text: string,
@@ -261,6 +265,14 @@ function makeQuote(
 ): { quote: string; from: number; to: number; prefix: number } {
   if (text.length <= QUOTE_CHARS) return { quote: text, from: 0, to: text.length, prefix: 0 };
   const sentences = sentencesOf(text);
+  // The matched tokens of each sentence, in one pass (tokens and sentences are both in order).
+  const inSentence: (typeof tokens)[] = sentences.map(() => []);
+  let k = 0;
+  for (const t of tokens) {
+    while (k < sentences.length && (sentences[k] as Sentence).end < t.end) k++;
+    const sk = sentences[k];
+    if (sk && t.start >= sk.start) inSentence[k]?.push(t);
+  }
   let best = { i: 0, j: 0, w: -1 };
   for (let i = 0; i < sentences.length; i++) {
     const si = sentences[i] as Sentence;
@@ -268,7 +280,7 @@ function makeQuote(
     for (let j = i; j < sentences.length; j++) {
       const sj = sentences[j] as Sentence;
       if (sj.end - si.start > QUOTE_CHARS && j > i) break;
-      for (const t of tokens) if (t.start >= sj.start && t.end <= sj.end) seen.set(t.term, t.weight);
+      for (const t of inSentence[j] ?? []) seen.set(t.term, t.weight);
       let w = 0;
       for (const v of seen.values()) w += v;
       // Prefer more distinct matched weight, then fewer sentences.
@@ -290,6 +302,9 @@ function makeQuote(
       const sp = text.lastIndexOf(' ', e);
       if (sp > s) e = sp;
     }
+    // Never cut inside a surrogate pair (an emoji at the edge stays whole or goes).
+    if (s > from && isLowSurrogate(text.charCodeAt(s))) s++;
+    if (e < to && isLowSurrogate(text.charCodeAt(e))) e--;
     from = s;
     to = e;
   }

@@ -16,6 +16,7 @@ import {
   termsOf,
   termsOfToken,
   tokenize,
+  visibleForm,
 } from './text.js';
 import type { ArticleMeta, Passage, SourceText } from './types.js';
 
@@ -320,7 +321,7 @@ export class CorpusIndex {
               df.set(term, (df.get(term) ?? 0) + 1);
             }
             const forms = surface.get(term);
-            const form = tok.replace(/’/gu, "'");
+            const form = visibleForm(tok);
             if (!forms) surface.set(term, [form]);
             else if (forms.length < 3 && !forms.includes(form)) forms.push(form);
           }

@@ -16,7 +16,13 @@ export interface Token {
   end: number;
 }
 
-const TOKEN_RE = /[\p{L}\p{N}]+(?:['’&.·\-‐‑][\p{L}\p{N}]+)*/gu;
+/** Invisible characters that may sit inside a word (soft hyphen, zero-width space/joiners, word joiner, BOM). */
+const INVISIBLE = '\\u00AD\\u200B-\\u200D\\u2060\\uFEFF';
+const TOKEN_RE = new RegExp(
+  `[\\p{L}\\p{N}](?:[${INVISIBLE}]*[\\p{L}\\p{N}])*(?:['’&.·\\-‐‑][${INVISIBLE}]*[\\p{L}\\p{N}](?:[${INVISIBLE}]*[\\p{L}\\p{N}])*)*`,
+  'gu',
+);
+const INVISIBLE_RE = new RegExp(`[${INVISIBLE}]`, 'gu');
 const JOINERS_RE = /['’&.·\-‐‑]/u;
 const PART_SPLIT_RE = /['’&.·\-‐‑]+/u;
 const COMBINING_RE = /\p{M}+/gu;
@@ -77,7 +83,17 @@ export function tokenize(text: string): Token[] {
 
 /** Lower-cases, folds diacritics and curly apostrophes. */
 export function normalizeWord(word: string): string {
-  return word.normalize('NFKD').replace(COMBINING_RE, '').toLowerCase().replace(/’/gu, "'");
+  return word
+    .replace(INVISIBLE_RE, '')
+    .normalize('NFKD')
+    .replace(COMBINING_RE, '')
+    .toLowerCase()
+    .replace(/’/gu, "'");
+}
+
+/** A token as a readable word: invisible characters removed, curly apostrophes straightened. */
+export function visibleForm(token: string): string {
+  return token.replace(INVISIBLE_RE, '').replace(/’/gu, "'");
 }
 
 /** True when the normalised word is an English stop word. */

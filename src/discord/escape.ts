@@ -8,19 +8,34 @@ const ZWSP = '\u200b';
 /**
  * Escapes Markdown and neutralises mentions, so the text shows as written on one
  * line: backslash, asterisk, underscore, tilde, backtick, pipe and square brackets
- * are backslash-escaped everywhere, and `#`, `>`, `-` or "1." where they would
+ * are backslash-escaped everywhere, and `#`, `>`, `-`, `+` or "1." where they would
  * start a line; `@everyone`, `@here`, `<@id>`, `<@&id>`,
  * `<#id>`, `</cmd:id>` and custom emoji get a zero-width space so they stay text;
- * line breaks, control and bidirectional-override characters become spaces.
+ * line breaks, control and bidirectional-override characters become spaces, and half
+ * a surrogate pair becomes U+FFFD.
  */
 export function escapeText(text: string): string {
-  const flat = text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]/gu, ' ');
-  return flat
-    .replace(/[\\*_~`|[\]]/gu, (c) => `\\${c}`)
-    .replace(/^(\s*)([#>-])/u, '$1\\$2')
-    .replace(/^(\s*\d+)\./u, '$1\\.')
-    .replace(/@(everyone|here)/giu, `@${ZWSP}$1`)
-    .replace(/<(@[!&]?|#|\/|a?:|t:)/gu, `<${ZWSP}$1`);
+  const flat = text
+    .replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]/gu, ' ')
+    // Half a surrogate pair (a quote cut mid-emoji) is not valid UTF-16: show U+FFFD instead.
+    // With the u flag, this class matches only lone surrogates, never whole pairs.
+    .replace(/[\ud800-\udfff]/gu, '\ufffd');
+  return neutraliseMentions(
+    flat
+      .replace(/[\\*_~`|[\]]/gu, (c) => `\\${c}`)
+      // "+ " starts a list too in simple-markdown, the parser Discord's Markdown builds on.
+      .replace(/^(\s*)([#>+-])/u, '$1\\$2')
+      .replace(/^(\s*\d+)\./u, '$1\\.'),
+  );
+}
+
+/**
+ * Puts a zero-width space into `@everyone`, `@here`, `<@id>`, `<@&id>`, `<#id>`,
+ * `</cmd:id>`, custom emoji and timestamps, so they show as text. Adds no escapes:
+ * also for plain (non-Markdown) text such as embed titles and footers.
+ */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(everyone|here)/giu, `@${ZWSP}$1`).replace(/<(@[!&]?|#|\/|a?:|t:)/gu, `<${ZWSP}$1`);
 }
 
 /** Cuts text to at most `max` characters (UTF-16 units), at a word boundary when possible, adding "…". Never splits a surrogate pair or an escape. */
@@ -65,7 +80,12 @@ function balanceMarkup(piece: string): string {
   const markers = scanMarkup(out).bold;
   if (markers.length % 2 === 1) {
     const at = markers[markers.length - 1] as number;
-    out = out.slice(0, at) + out.slice(at + 2);
+    // Removing the marker must not join what it separated into a live mention: boldQuote
+    // writes "@everyone" with "everyone" highlighted as "@**everyone**". When an "@" or "<"
+    // is close enough before the marker to start one, keep a zero-width space in its place
+    // (one character where the marker had two, so the result still fits).
+    const joint = /[@<]/u.test(out.slice(Math.max(0, at - 9), at)) ? ZWSP : '';
+    out = out.slice(0, at) + joint + out.slice(at + 2);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { sectionLabel, toParts } from '../core/parts.js';
 import type { AnswerPassage, ArticleMeta, Passage } from '../core/types.js';
 import type { ReindexReport } from '../corpus/library.js';
 import type { CustomIdSigner } from './custom-id.js';
-import { escapeText, truncate } from './escape.js';
+import { escapeText, neutraliseMentions, truncate } from './escape.js';
 import { EPHEMERAL, LIMITS } from './limits.js';
 import type { StoredAnswer } from './store.js';
 
@@ -32,9 +32,12 @@ const COLOUR = {
 } as const;
 const NO_MENTIONS = { parse: [] as [] };
 
-/** Removes characters that never belong in plain (non-Markdown) text such as footers. */
+/**
+ * Removes characters that never belong in plain (non-Markdown) text such as footers,
+ * and breaks mention syntax: a section heading from the corpus can be "@everyone".
+ */
 function plain(s: string): string {
-  return s.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, ' ');
+  return neutraliseMentions(s.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, ' '));
 }
 
 /** The quote with matched words in bold, escaped. */

@@ -27,9 +27,13 @@ export const ansiStyle: Style = {
   warn: (s) => `\x1b[31m${s}\x1b[39m`,
 };
 
-/** Control characters from the corpus or the user never reach the terminal raw. */
+/**
+ * Control characters from the corpus or the user never reach the terminal raw: the
+ * same set Discord's escapeText flattens, including the bidi marks U+061C, U+200E and
+ * U+200F and the line/paragraph separators U+2028/U+2029, not only the overrides.
+ */
 function safe(s: string): string {
-  return s.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, ' ');
+  return s.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]/gu, ' ');
 }
 
 function articleLine(a: ArticleMeta): string {

@@ -3,9 +3,24 @@
  * Every reply goes through `send`, which disables mentions; every handler runs
  * under `guard`, which turns an exception into an ephemeral "something went wrong"
  * with an error id that is also logged.
+ *
+ * Reliability (see the notes at each piece):
+ * - answers are computed through a bounded WorkQueue; an interaction that cannot
+ *   start within QUEUE_WAIT_MS is told "busy" (or deferred when its answer is
+ *   already being computed), so it never misses Discord's 3 s window;
+ * - a first response is sent exactly once: "already acknowledged" (40060) after a
+ *   REST retry means an earlier attempt of the same call went through;
+ * - message-creating POSTs are never repeated after a timeout or a reset
+ *   connection (UnconfirmedWriteError), so a retry cannot post twice;
+ * - a gateway event discord.js itself cannot parse is logged and skipped instead
+ *   of ending the process (`guardGatewayDispatch`).
  */
 import { randomBytes } from 'node:crypto';
+import { DefaultRestOptions } from '@discordjs/rest';
 import {
+  type APIApplicationCommandOption,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -20,14 +35,16 @@ import {
   Partials,
   PermissionFlagsBits,
   type RepliableInteraction,
+  Routes,
 } from 'discord.js';
 import { ask, help, reindex, type Services, sources } from '../commands/commands.js';
 import { MAX_QUESTION_CHARS } from '../core/answer.js';
 import type { Config } from '../config.js';
-import { COMMAND_NAMES, CONTEXT_MENU_NAME } from './commands.js';
+import { COMMAND_NAMES, COMMANDS, CONTEXT_MENU_NAME } from './commands.js';
 import { CustomIdSigner } from './custom-id.js';
 import { truncate } from './escape.js';
-import { LIMITS } from './limits.js';
+import { EPHEMERAL, LIMITS } from './limits.js';
+import { QueueFullError, WorkQueue } from './queue.js';
 import { RateLimiter } from './rate-limit.js';
 import {
   type ReplyPayload,
@@ -49,6 +66,101 @@ export const INTENTS = [
 
 /** Discord's "Unknown interaction": the 3 s window or the 15 min token lifetime passed. */
 const UNKNOWN_INTERACTION = 10062;
+/** Discord's "Interaction has already been acknowledged". */
+const ALREADY_ACKNOWLEDGED = 40060;
+
+/**
+ * How long a REST request may take before discord.js aborts it (and retries it, up to 3 times, unless it
+ * creates a message). discord.js's default is 15 s; 10 s still covers a slow Discord while a hung
+ * connection does not hold a reply (or shutdown) for a minute.
+ */
+export const REST_TIMEOUT_MS = 10_000;
+
+/**
+ * How long an interaction may wait for a free slot in the work queue. Discord drops an interaction not
+ * answered within 3 s of its creation; measured from when we received it, 2 s leaves time for the "busy"
+ * reply (or the deferral) to travel. Receipt time rather than the id's timestamp: our clock and Discord's
+ * may disagree by more than the margin.
+ */
+export const QUEUE_WAIT_MS = 2_000;
+
+export const BUSY_MESSAGE = 'citebot is busy, try again in a few seconds.';
+
+/**
+ * A POST that creates a message (a follow-up, a channel message) failed in a way that leaves its outcome
+ * unknown (timeout, reset connection): Discord may have created the message. It is not retried, so a
+ * retry can never post twice.
+ */
+export class UnconfirmedWriteError extends Error {
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Discord did not confirm ${method} ${route} (timed out or connection lost)`, options);
+    this.name = 'UnconfirmedWriteError';
+  }
+}
+
+/** Paths of REST routes that create a message: interaction follow-ups and channel messages. */
+const MESSAGE_CREATE_ROUTE = /\/(?:webhooks\/\d+\/[^/]+|channels\/\d+\/messages)\/?$/u;
+/** Network errors that prove the request never left (safe to let discord.js retry). */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+type MakeRequest = typeof DefaultRestOptions.makeRequest;
+
+/**
+ * discord.js's request function, except that a message-creating POST whose outcome is unknown fails
+ * with UnconfirmedWriteError instead of the AbortError / ECONNRESET that discord.js would retry.
+ */
+export function atMostOnceMessageCreates(inner: MakeRequest = DefaultRestOptions.makeRequest): MakeRequest {
+  return async (url, init) => {
+    try {
+      return await inner(url, init);
+    } catch (err) {
+      const method = String(init.method ?? 'GET').toUpperCase();
+      const route = new URL(url).pathname.replace(/^\/api(?:\/v\d+)?/u, '');
+      const e = err as { code?: string; cause?: { code?: string } };
+      const code = e?.code ?? e?.cause?.code ?? '';
+      if (method === 'POST' && MESSAGE_CREATE_ROUTE.test(route) && !NOT_SENT.has(code)) {
+        throw new UnconfirmedWriteError(
+          method,
+          route.replace(/\/webhooks\/(\d+)\/[^/]+/u, '/webhooks/$1/:token'),
+          {
+            cause: err,
+          },
+        );
+      }
+      throw err;
+    }
+  };
+}
+
+/** Replaces file-system paths in a message meant for users with their last segment. */
+export function scrubPaths(text: string): string {
+  return text.replace(
+    /(^|[\s'"`(=[<])(?:file:\/\/)?(?:[A-Za-z]:[\\/]|\/)(?:[^\s'"`)\]>]*[\\/])?([^\s'"`)\]>\\/]*)/gu,
+    (_m, before: string, last: string) => `${before}${last || '…'}`,
+  );
+}
+
+function newErrorId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isDiscordCode(err: unknown, code: number): boolean {
+  return err instanceof DiscordAPIError && err.code === code;
+}
+
+/** What discord.js's WebSocketManager#handlePacket gets. */
+interface GatewayPacket {
+  t?: string;
+  d?: unknown;
+}
 
 export interface BotOptions {
   config: Config;
@@ -59,6 +171,11 @@ export interface BotOptions {
   clientOptions?: Partial<ClientOptions>;
   /** How long start() waits for Discord (ms). */
   startTimeoutMs?: number;
+  /**
+   * Catch errors discord.js throws while turning a gateway event into objects (default true). Off only
+   * in tests of the process-level safety net in run.ts.
+   */
+  guardGatewayDispatch?: boolean;
 }
 
 /** citebot on Discord. */
@@ -73,6 +190,16 @@ export class CitebotDiscord {
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #cooldownNoticeAt = new Map<string, number>();
   readonly #startTimeoutMs: number;
+  /** Answers being computed (MAX_CONCURRENT) and waiting (MAX_QUEUE). */
+  readonly #queue: WorkQueue;
+  /** When each interaction reached us (the 3 s budget runs from there). */
+  readonly #receivedAt = new WeakMap<Interaction, number>();
+  /** Button interactions acknowledged with deferUpdate (their @original is the message clicked). */
+  readonly #deferredUpdates = new WeakSet<Interaction>();
+  /** Answers already posted to the channel: "Post to channel" works once per answer. */
+  readonly #posted = new WeakSet<StoredAnswer>();
+  /** The last interaction discord.js handed to us (tells whether a failed INTERACTION_CREATE reached us). */
+  #lastInteractionId: string | undefined;
   #stopping = false;
 
   constructor(options: BotOptions) {
@@ -86,22 +213,119 @@ export class CitebotDiscord {
     });
     this.#autocomplete = new RateLimiter({ limit: options.config.autocompletePer10s, windowMs: 10_000 });
     this.#startTimeoutMs = options.startTimeoutMs ?? 30_000;
+    this.#queue = new WorkQueue({
+      concurrency: options.config.maxConcurrent,
+      maxQueue: options.config.maxQueue,
+    });
+    const { rest: restOptions, ...clientOptions } = options.clientOptions ?? {};
     this.client = new Client({
       intents: INTENTS,
       partials: [Partials.Channel],
       allowedMentions: { parse: [], repliedUser: false },
-      ...(options.config.apiBase ? { rest: { api: options.config.apiBase } } : {}),
-      ...options.clientOptions,
+      rest: {
+        timeout: REST_TIMEOUT_MS,
+        makeRequest: atMostOnceMessageCreates(),
+        ...(options.config.apiBase ? { api: options.config.apiBase } : {}),
+        ...restOptions,
+      },
+      ...clientOptions,
     });
-    this.client.on(Events.InteractionCreate, (i) => this.#track(this.#onInteraction(i)));
+    if (options.guardGatewayDispatch !== false) this.#guardGatewayDispatch();
+    const log = this.#services.log;
+    this.client.on(Events.InteractionCreate, (i) => {
+      this.#lastInteractionId = i.id;
+      this.#receivedAt.set(i, Date.now());
+      this.#track(this.#onInteraction(i));
+    });
     this.client.on(Events.MessageCreate, (m) => this.#track(this.#onMessage(m)));
-    this.client.on(Events.Error, (err) =>
-      this.#services.log.error('discord client error', { error: err.message }),
+    this.client.on(Events.Error, (err) => log.error('discord client error', { error: err.message }));
+    this.client.on(Events.ShardError, (err, id) =>
+      log.warn('gateway connection error', { shard: id, error: err.message }),
     );
-    this.client.on(Events.ShardDisconnect, (_e, id) =>
-      this.#services.log.warn('gateway disconnected', { shard: id }),
+    this.client.on(Events.ShardDisconnect, (e, id) =>
+      log.error('gateway closed for good', { shard: id, code: e.code }),
     );
-    this.client.on(Events.ShardResume, (id) => this.#services.log.info('gateway resumed', { shard: id }));
+    this.client.on(Events.ShardReconnecting, (id) => log.warn('gateway reconnecting', { shard: id }));
+    this.client.on(Events.ShardResume, (id) => log.info('gateway resumed', { shard: id }));
+    this.client.on(Events.ShardReady, (id) => log.info('gateway ready', { shard: id }));
+  }
+
+  /** Answers being computed and waiting (tests, metrics). */
+  get queue(): { running: number; waiting: number } {
+    return { running: this.#queue.running, waiting: this.#queue.waiting };
+  }
+
+  /**
+   * A gateway event discord.js cannot turn into objects (a payload shape it does not expect, such as an
+   * INTERACTION_CREATE without `entitlements`) throws inside discord.js, outside every handler of ours, as
+   * an unhandled rejection that ends the process. The failure belongs to that one event: the session,
+   * its sequence number and every other event are fine. So the packet handler is wrapped: the event is
+   * logged with an error id and skipped, and an interaction that never reached us is answered with an
+   * ephemeral note (once: only when discord.js did not hand it to us before failing). This keeps the
+   * session and the answers in flight, where a process restart would drop both and re-identify.
+   * `WebSocketManager#handlePacket` is discord.js-internal; if it is gone the process-level guard in
+   * run.ts still catches the error.
+   */
+  #guardGatewayDispatch(): void {
+    const ws = this.client.ws as unknown as {
+      handlePacket?: (packet?: GatewayPacket, shard?: unknown) => boolean;
+    };
+    const original = ws.handlePacket;
+    if (typeof original !== 'function') {
+      this.#services.log.warn('cannot guard gateway events: discord.js has no WebSocketManager#handlePacket');
+      return;
+    }
+    ws.handlePacket = (packet?: GatewayPacket, shard?: unknown): boolean => {
+      try {
+        return original.call(ws, packet, shard);
+      } catch (err) {
+        this.#onBadGatewayEvent(packet, err);
+        return true;
+      }
+    };
+  }
+
+  #onBadGatewayEvent(packet: GatewayPacket | undefined, err: unknown): void {
+    const errorId = newErrorId();
+    const d = (packet?.d ?? {}) as { id?: unknown; token?: unknown; type?: unknown };
+    const interactionId = packet?.t === 'INTERACTION_CREATE' && typeof d.id === 'string' ? d.id : undefined;
+    this.#services.log.error('discord.js could not handle a gateway event; skipped it', {
+      errorId,
+      event: packet?.t ?? 'unknown',
+      ...(interactionId ? { interaction: interactionId } : {}),
+      error: errorText(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    // Our listener runs synchronously inside handlePacket: if it saw this id, the handler answers it.
+    const reachedUs = this.#lastInteractionId === interactionId;
+    if (!interactionId || reachedUs || typeof d.token !== 'string') return;
+    const body =
+      d.type === 4
+        ? { type: 8, data: { choices: [] } }
+        : d.type === 1
+          ? undefined
+          : {
+              type: 4,
+              data: {
+                embeds: renderNote(
+                  `citebot could not read this request. Error id: ${errorId} — please try again; if it keeps happening, tell a moderator this id.`,
+                  'error',
+                ).embeds,
+                flags: EPHEMERAL,
+                allowed_mentions: { parse: [] },
+              },
+            };
+    if (!body) return;
+    this.#track(
+      this.client.rest
+        .post(Routes.interactionCallback(interactionId, d.token), { body, auth: false })
+        .catch((replyErr: unknown) =>
+          this.#services.log.warn('could not answer the unreadable interaction', {
+            errorId,
+            error: errorText(replyErr),
+          }),
+        ),
+    );
   }
 
   /** Work in flight (tests and shutdown wait on it). */
@@ -155,13 +379,37 @@ export class CitebotDiscord {
 
   /** Answers an interaction: first response, or a follow-up when it was already answered or deferred. */
   async #send(i: RepliableInteraction, p: ReplyPayload): Promise<void> {
-    if (i.deferred && !i.replied) {
+    if (i.deferred && !i.replied && !this.#deferredUpdates.has(i)) {
       const { flags: _flags, ...rest } = p;
       await i.editReply(rest);
-    } else if (i.replied) {
+    } else if (i.replied || i.deferred) {
+      // After deferUpdate, editReply would overwrite the message the button is on: send a new one.
       await i.followUp(p);
     } else {
-      await i.reply(p);
+      await this.#first(i, 'replied', () => i.reply(p));
+    }
+  }
+
+  /**
+   * Sends an interaction's first response (reply, defer, update). discord.js retries a callback that
+   * timed out or got a 5xx; when the lost attempt had in fact reached Discord, the retry gets 40060
+   * "already acknowledged". Only this process answers this interaction, so that means our own call went
+   * through: record it as done instead of failing (and then sending an error as a second response).
+   */
+  async #first(
+    i: RepliableInteraction,
+    state: 'replied' | 'deferred',
+    call: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      if (!isDiscordCode(err, ALREADY_ACKNOWLEDGED)) throw err;
+      this.#services.log.warn('first response was already delivered by an earlier attempt', {
+        interaction: i.id,
+      });
+      if (state === 'deferred') i.deferred = true;
+      else i.replied = true;
     }
   }
 
@@ -169,15 +417,23 @@ export class CitebotDiscord {
     try {
       await work();
     } catch (err) {
-      if (err instanceof DiscordAPIError && err.code === UNKNOWN_INTERACTION) {
+      if (isDiscordCode(err, UNKNOWN_INTERACTION)) {
         this.#services.log.warn('interaction expired before it was answered', { interaction: i.id });
         return;
       }
-      const errorId = randomBytes(4).toString('hex');
+      if (err instanceof UnconfirmedWriteError) {
+        // The message may well have been posted: a "something went wrong" could contradict it.
+        this.#services.log.warn('Discord did not confirm a message; not retried', {
+          id: i.id,
+          route: err.route,
+        });
+        return;
+      }
+      const errorId = newErrorId();
       this.#services.log.error('handler failed', {
         errorId,
         id: i.id,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorText(err),
         stack: err instanceof Error ? err.stack : undefined,
       });
       const note = renderNote(
@@ -191,7 +447,7 @@ export class CitebotDiscord {
       } catch (replyErr) {
         this.#services.log.error('could not report the error to the user', {
           errorId,
-          error: replyErr instanceof Error ? replyErr.message : String(replyErr),
+          error: errorText(replyErr),
         });
       }
     }
@@ -235,6 +491,8 @@ export class CitebotDiscord {
   }
 
   async #onCommand(i: ChatInputCommandInteraction): Promise<void> {
+    const problem = optionProblem(i.commandName, i.options.data);
+    if (problem) return this.#send(i, renderNote(problem, 'error'));
     switch (i.commandName) {
       case COMMAND_NAMES.ask:
         return this.#onAsk(i);
@@ -292,7 +550,8 @@ export class CitebotDiscord {
     const cd = this.#cooldown(i.user.id);
     if (!cd.ok) return this.#send(i, renderNote(cd.message));
     const { isPrivate, canPost, ...askReq } = req;
-    const r = await ask(this.#services, askReq);
+    const r = await this.#queued(i, isPrivate, () => ask(this.#services, askReq));
+    if (r === BUSY) return this.#send(i, renderNote(BUSY_MESSAGE));
     if (r.kind === 'error') return this.#send(i, renderNote(r.message, 'error'));
     const stored = this.store.add({
       userId: i.user.id,
@@ -302,6 +561,63 @@ export class CitebotDiscord {
       private: isPrivate,
     });
     await this.#send(i, renderAnswerPage(stored, 0, { signer: this.signer, canPost }));
+  }
+
+  /**
+   * Runs `job` through the work queue for an interaction. Discord's 3 s window is not missed: when the
+   * queue is full, or the job has not started QUEUE_WAIT_MS after the interaction arrived, the job is
+   * dropped and BUSY returned (the caller says so); when it has started but not finished by then, the
+   * interaction is deferred (ephemeral as the answer will be) and the answer edits it in.
+   */
+  async #queued<T>(
+    i: RepliableInteraction,
+    ephemeral: boolean,
+    job: () => Promise<T>,
+  ): Promise<T | typeof BUSY> {
+    const receivedAt = this.#receivedAt.get(i) ?? Date.now();
+    const abort = new AbortController();
+    let started = false;
+    let deferral: Promise<void> | undefined;
+    const timer = setTimeout(
+      () => {
+        if (!started) {
+          abort.abort();
+          return;
+        }
+        deferral = this.#first(i, 'deferred', () =>
+          i.deferReply(ephemeral ? { flags: EPHEMERAL } : {}),
+        ).catch((err: unknown) => {
+          this.#services.log.warn('could not defer a slow answer', {
+            interaction: i.id,
+            error: errorText(err),
+          });
+        });
+      },
+      Math.max(0, receivedAt + QUEUE_WAIT_MS - Date.now()),
+    );
+    try {
+      return await this.#queue.add(
+        () => {
+          started = true;
+          return job();
+        },
+        { signal: abort.signal },
+      );
+    } catch (err) {
+      if (err instanceof QueueFullError || (abort.signal.aborted && !started)) {
+        this.#services.log.warn('busy: told the user to try again', {
+          interaction: i.id,
+          reason: err instanceof QueueFullError ? 'queue full' : 'waited too long',
+          running: this.#queue.running,
+          waiting: this.#queue.waiting,
+        });
+        return BUSY;
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      if (deferral) await deferral;
+    }
   }
 
   async #onReindex(i: ChatInputCommandInteraction): Promise<void> {
@@ -317,9 +633,14 @@ export class CitebotDiscord {
         ),
       );
     }
-    await i.deferReply({ flags: 64 });
+    await this.#first(i, 'deferred', () => i.deferReply({ flags: EPHEMERAL }));
     const r = await reindex(this.#services);
-    await this.#send(i, renderReindex(r.report));
+    const report = {
+      ...r.report,
+      ...(r.report.error !== undefined ? { error: scrubPaths(r.report.error) } : {}),
+      skipped: r.report.skipped.map((x) => ({ ...x, reason: scrubPaths(x.reason) })),
+    };
+    await this.#send(i, renderReindex(report));
   }
 
   #canReindex(i: ChatInputCommandInteraction): boolean {
@@ -357,7 +678,7 @@ export class CitebotDiscord {
           signer: this.signer,
           canPost: stored.private && i.inGuild(),
         });
-        await i.update(p);
+        await this.#first(i, 'replied', () => i.update(p));
         return;
       }
       case 'full': {
@@ -371,15 +692,30 @@ export class CitebotDiscord {
     }
   }
 
+  /**
+   * "Post to channel", once per answer: a replayed or double click is told it was posted already. The
+   * claim is taken before the post (clicks run concurrently) and given back when the post failed for
+   * sure; when Discord did not confirm it (it may be there), it stays taken: at most one post.
+   */
   async #post(i: ButtonInteraction, stored: StoredAnswer, page: number): Promise<void> {
     if (!stored.private) return this.#send(i, renderNote('This answer is already public.'));
-    await i.deferUpdate();
+    if (this.#posted.has(stored)) {
+      return this.#send(i, renderNote('This answer has already been posted to the channel.'));
+    }
+    this.#posted.add(stored);
     const { flags: _f, ...p } = renderAnswerPage(stored, page, {
       signer: this.signer,
       canPost: false,
       posted: true,
     });
-    await i.followUp({ ...p, content: `${p.content ?? ''}\n-# Shared by <@${i.user.id}>` });
+    try {
+      this.#deferredUpdates.add(i);
+      await this.#first(i, 'deferred', () => i.deferUpdate());
+      await i.followUp({ ...p, content: `${p.content ?? ''}\n-# Shared by <@${i.user.id}>` });
+    } catch (err) {
+      if (!(err instanceof UnconfirmedWriteError)) this.#posted.delete(stored);
+      throw err;
+    }
   }
 
   async #guardAutocomplete(i: AutocompleteInteraction): Promise<void> {
@@ -390,10 +726,10 @@ export class CitebotDiscord {
       }
       await i.respond(this.#choices(i));
     } catch (err) {
-      if (err instanceof DiscordAPIError && err.code === UNKNOWN_INTERACTION) return;
-      this.#services.log.warn('autocomplete failed', {
-        error: err instanceof Error ? err.message : String(err),
-      });
+      if (isDiscordCode(err, UNKNOWN_INTERACTION) || isDiscordCode(err, ALREADY_ACKNOWLEDGED)) return;
+      this.#services.log.warn('autocomplete failed', { error: errorText(err) });
+      // Nothing was sent yet when building the choices failed: answer with none rather than let it lapse.
+      if (!i.responded) await i.respond([]).catch(() => undefined);
     }
   }
 
@@ -464,7 +800,15 @@ export class CitebotDiscord {
         if (cd.notify) await reply(renderNote(cd.message, 'info', false));
         return;
       }
-      const r = await ask(this.#services, { question: cutQuestion(question) });
+      let r: Awaited<ReturnType<typeof ask>>;
+      try {
+        r = await this.#queue.add(() => ask(this.#services, { question: cutQuestion(question) }));
+      } catch (err) {
+        if (!(err instanceof QueueFullError)) throw err;
+        this.#services.log.warn('busy: told the user to try again', { message: m.id, reason: 'queue full' });
+        await reply(renderNote(BUSY_MESSAGE, 'info', false));
+        return;
+      }
       if (r.kind === 'error') {
         await reply(renderNote(r.message, 'error', false));
         return;
@@ -479,6 +823,73 @@ export class CitebotDiscord {
       await reply(renderAnswerPage(stored, 0, { signer: this.signer, canPost: false }));
     });
   }
+}
+
+const BUSY: unique symbol = Symbol('busy');
+
+const OPTION_KINDS: Partial<Record<ApplicationCommandOptionType, string>> = {
+  [ApplicationCommandOptionType.String]: 'text',
+  [ApplicationCommandOptionType.Integer]: 'a whole number',
+  [ApplicationCommandOptionType.Boolean]: 'true or false',
+  [ApplicationCommandOptionType.Number]: 'a number',
+};
+
+/** The registered slash commands' options, by command name (what Discord should have enforced). */
+const COMMAND_OPTIONS = new Map<string, readonly APIApplicationCommandOption[]>();
+for (const c of COMMANDS) {
+  if ((c.type ?? ApplicationCommandType.ChatInput) !== ApplicationCommandType.ChatInput) continue;
+  COMMAND_OPTIONS.set(c.name, 'options' in c ? (c.options ?? []) : []);
+}
+
+/**
+ * Checks a slash command's options against its registration, as Discord normally does: a stale
+ * registration, a server that edited the command, or a forged payload can send unknown, duplicate,
+ * missing, mistyped, too long or out-of-range options. Returns a message for the user, or undefined.
+ */
+export function optionProblem(
+  commandName: string,
+  given: readonly { name: string; type: ApplicationCommandOptionType; value?: unknown }[],
+): string | undefined {
+  const defs = COMMAND_OPTIONS.get(commandName);
+  if (!defs) return undefined;
+  const seen = new Set<string>();
+  for (const o of given) {
+    const name = truncate(String(o.name), 32);
+    const def = defs.find((d) => d.name === o.name);
+    if (!def) return `/${commandName} has no option "${name}". Try /help.`;
+    if (seen.has(o.name)) return `The option "${name}" was given twice.`;
+    seen.add(o.name);
+    const kind = OPTION_KINDS[def.type] ?? 'something else';
+    const v = o.value;
+    const typeOk =
+      o.type === def.type &&
+      (def.type === ApplicationCommandOptionType.String
+        ? typeof v === 'string'
+        : def.type === ApplicationCommandOptionType.Integer
+          ? Number.isInteger(v)
+          : def.type === ApplicationCommandOptionType.Boolean
+            ? typeof v === 'boolean'
+            : def.type === ApplicationCommandOptionType.Number
+              ? typeof v === 'number' && Number.isFinite(v)
+              : true);
+    if (!typeOk) return `The option "${name}" must be ${kind}.`;
+    const limits = def as { max_length?: number; min_value?: number; max_value?: number };
+    if (typeof v === 'string' && limits.max_length !== undefined && v.length > limits.max_length) {
+      return `The ${name} option is ${v.length} characters long; the limit is ${limits.max_length}.`;
+    }
+    if (
+      typeof v === 'number' &&
+      ((limits.min_value !== undefined && v < limits.min_value) ||
+        (limits.max_value !== undefined && v > limits.max_value))
+    ) {
+      return `${name} must be from ${limits.min_value ?? '-∞'} to ${limits.max_value ?? '∞'}; got ${v}.`;
+    }
+  }
+  for (const d of defs) {
+    if ('required' in d && d.required && !seen.has(d.name))
+      return `/${commandName} needs the "${d.name}" option.`;
+  }
+  return undefined;
 }
 
 /** A question taken from a message is cut to the question limit at a word boundary. */

@@ -100,6 +100,8 @@ export interface RecordedRequest<B = Json> {
   response?: Json;
   /** True when a `failNext` rule produced (or delayed) the response. */
   faulted?: boolean;
+  /** With an `afterHandling` fault: the status the request really got before the fault replaced it. */
+  handledStatus?: number;
 }
 
 export interface GatewayMessage {
@@ -133,6 +135,13 @@ export interface FaultSpec {
   global?: boolean;
   /** Destroy the TCP socket instead of answering: the client sees a network error. */
   destroySocket?: boolean;
+  /**
+   * Carry the request out first (state changes, messages get created), then apply the fault to the
+   * response: the delay, status or destroyed socket the client sees. Simulates Discord doing the work while
+   * its answer is slow or lost, the case where a client retry would act twice. Default false: the fault
+   * replaces the request, which then changes nothing.
+   */
+  afterHandling?: boolean;
 }
 
 export interface FaultHandle {
@@ -578,6 +587,7 @@ export class FakeDiscord {
    *   failNext({ pathPattern: /@original/, status: 500, times: 2 })
    *   failNext({ pathPattern: /\/messages$/, delayMs: 4000 })        // slow, then handled normally
    *   failNext({ pathPattern: /\/channels\//, destroySocket: true })  // network error
+   *   failNext({ pathPattern: /\/callback/, status: 500, afterHandling: true }) // done, but the answer is lost
    */
   failNext(spec: FaultSpec): FaultHandle {
     const fault: Fault = { ...spec, hits: 0, remaining: spec.times ?? 1 };
@@ -740,6 +750,11 @@ export class FakeDiscord {
 
     const fault = this.takeFault(record);
     if (fault) record.faulted = true;
+    let handled: RouteResult | undefined;
+    if (fault?.afterHandling) {
+      handled = await this.handle(record);
+      record.handledStatus = handled.status;
+    }
     if (fault?.delayMs) await this.sleep(fault.delayMs);
     if (this.closed) {
       res.destroy();
@@ -755,7 +770,7 @@ export class FakeDiscord {
     if (fault && (fault.status !== undefined || fault.body !== undefined)) {
       result = this.faultResponse(fault);
     } else {
-      result = await this.handle(record);
+      result = handled ?? (await this.handle(record));
     }
     record.status = result.status;
     record.response = result.body;

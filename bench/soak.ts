@@ -151,6 +151,9 @@ function settle(ageMs: number): void {
     .interactionsByToken;
   for (const [t, st] of byToken) if (now - st.dispatchedAt > ageMs * 2) byToken.delete(t);
   server.channelMessages.clear();
+  // Each gateway session keeps every dispatch for RESUME replay; a few hundred are plenty here.
+  const sessions = (server as unknown as { sessions: Map<string, { log: unknown[] }> }).sessions;
+  for (const session of sessions.values()) session.log.splice(0, Math.max(0, session.log.length - 500));
   logs.splice(0, Math.max(0, logs.length - 2000));
 }
 
@@ -192,7 +195,10 @@ for (let i = 0; i < count; i++) {
   if (i % rate === 0) settle(5000);
   server.dispatch('INTERACTION_CREATE', payload);
   if (i === warmup) rssStart = mem();
-  if (i > 0 && i % 2000 === 0) console.log(`  ${i} sent, rss ${mem()} MB`);
+  if (i > 0 && i % 2000 === 0)
+    console.log(
+      `  ${i} sent, rss ${mem()} MB, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, store ${bot.store.size}`,
+    );
 }
 // Let the last replies arrive.
 const deadline = performance.now() + 15_000;

@@ -32,6 +32,7 @@ import {
   type Interaction,
   type Message,
   type MessageContextMenuCommandInteraction,
+  Options,
   Partials,
   PermissionFlagsBits,
   type RepliableInteraction,
@@ -222,6 +223,15 @@ export class CitebotDiscord {
       intents: INTENTS,
       partials: [Partials.Channel],
       allowedMentions: { parse: [], repliedUser: false },
+      // Every interaction brings its user (and member) along; discord.js would cache them all
+      // forever. The bot needs none of them beyond the interaction, so the caches stay small.
+      makeCache: Options.cacheWithLimits({
+        ...Options.DefaultMakeCacheSettings,
+        MessageManager: 50,
+        ReactionManager: 0,
+        UserManager: { maxSize: 200, keepOverLimit: (u) => u.id === u.client.user?.id },
+        GuildMemberManager: { maxSize: 200, keepOverLimit: (m) => m.id === m.client.user?.id },
+      }),
       rest: {
         timeout: REST_TIMEOUT_MS,
         makeRequest: atMostOnceMessageCreates(),

@@ -19,6 +19,7 @@ import { Library } from '../src/corpus/library.js';
 import { CitebotDiscord } from '../src/discord/bot.js';
 import { createLogger } from '../src/log.js';
 import { FAKE_TOKEN, FakeDiscord, slashCommand, user } from '../test/harness/index.js';
+import { mulberry32 } from './generate.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values } = parseArgs({
@@ -40,18 +41,8 @@ for (const [name, v] of [
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number; got ${v}`);
 }
 
-/** A small seeded PRNG (mulberry32), so a run's faults can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(Number(values.seed));
+// Seeded, so a run's faults can be replayed.
+const random = mulberry32(Number(values.seed));
 
 const QUESTIONS = [
   'What is nanoGPT?',

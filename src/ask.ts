@@ -3,9 +3,8 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createServices, StartupError } from './app.js';
 import { ask } from './commands/commands.js';
-import { fatal, startupConfig } from './entry.js';
+import { fatal, startServices, startupConfig } from './entry.js';
 import { explainQuestion, renderExplain } from './render/explain.js';
 import { answerJson } from './render/json.js';
 import { ansiStyle, plainStyle, renderAsk } from './render/terminal.js';
@@ -48,13 +47,7 @@ const question = positionals.join(' ');
 if (!values.stdin && !question.trim()) fatal(`no question given\n${USAGE}`, 2);
 
 const { config, log } = startupConfig();
-let services: Awaited<ReturnType<typeof createServices>>;
-try {
-  services = await createServices(config, log);
-} catch (err) {
-  if (err instanceof StartupError) fatal(err.message);
-  throw err;
-}
+const services = await startServices(config, log);
 
 const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const answerOne = async (q: string): Promise<string> => {

@@ -2,6 +2,8 @@
  * Start-up helpers for the entry points (the only code that reads process.env).
  */
 import { config as loadDotenv } from 'dotenv';
+import { createServices, StartupError } from './app.js';
+import type { Services } from './commands/commands.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -18,6 +20,16 @@ export function startupConfig(): { config: Config; log: Logger } {
       process.stderr.write(`citebot: ${err.message}\nSee .env.example for every variable.\n`);
       process.exit(1);
     }
+    throw err;
+  }
+}
+
+/** Loads the corpus and builds the services; a corpus folder that can't be used ends the process with one line. */
+export async function startServices(config: Config, log: Logger): Promise<Services> {
+  try {
+    return await createServices(config, log);
+  } catch (err) {
+    if (err instanceof StartupError) fatal(err.message);
     throw err;
   }
 }

@@ -1,18 +1,11 @@
 /**
  * npm start: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
  */
-import { createServices, StartupError } from './app.js';
-import { fatal, startupConfig } from './entry.js';
+import { startServices, startupConfig } from './entry.js';
 import { runTerminal } from './terminal/repl.js';
 
 const { config, log } = startupConfig();
-let services: Awaited<ReturnType<typeof createServices>>;
-try {
-  services = await createServices(config, log);
-} catch (err) {
-  if (err instanceof StartupError) fatal(err.message);
-  throw err;
-}
+const services = await startServices(config, log);
 
 if (config.token) {
   const { runBot } = await import('./discord/run.js');

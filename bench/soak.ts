@@ -9,15 +9,11 @@
  * when the fault injection expired it, and reports latency, errors and memory.
  * Exits 1 when a target is missed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Services } from '../src/commands/commands.js';
-import { loadConfig } from '../src/config.js';
-import { Library } from '../src/corpus/library.js';
-import { CitebotDiscord } from '../src/discord/bot.js';
-import { createLogger } from '../src/log.js';
 import { FAKE_TOKEN, FakeDiscord, slashCommand, user } from '../test/harness/index.js';
 import { mulberry32 } from './generate.js';
 
@@ -61,46 +57,55 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor(s.length * p))] as number) : Number.NaN;
 };
-const gc = (globalThis as { gc?: () => void }).gc;
-const mem = () => {
-  gc?.();
-  return Math.round(process.memoryUsage().rss / 1e6);
-};
-
 const server = await FakeDiscord.start({ heartbeatIntervalMs: 1000 });
 const cacheDir = await mkdtemp(path.join(tmpdir(), 'citebot-soak-'));
-const logs: string[] = [];
-const log = createLogger({ level: 'info', secrets: [FAKE_TOKEN], write: (l) => logs.push(l) });
-const config = loadConfig(
-  {
+const OWNER = user();
+// The bot runs as its own process, as in production (`npm start` with a token), so its
+// memory is measured apart from the fake Discord's.
+const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  cwd: root,
+  env: {
+    ...process.env,
     DISCORD_TOKEN: FAKE_TOKEN,
     DISCORD_API_BASE: server.apiBase,
     CORPUS_DIR: path.join(root, 'corpus'),
     CACHE_DIR: cacheDir,
     COOLDOWN_QUESTIONS: '1000',
+    OWNER_IDS: OWNER.id,
+    SEMANTIC: 'off',
+    LOG_LEVEL: 'info',
   },
-  root,
-);
-const library = new Library({ dir: config.corpusDir, cacheDir });
-await library.reindex();
-const services: Services = { library, log };
-const bot = new CitebotDiscord({ config, services });
-let unhandled = 0;
-process.on('unhandledRejection', (err) => {
-  unhandled++;
-  console.error('unhandled rejection', err);
+  stdio: ['ignore', 'pipe', 'pipe'],
 });
-await bot.start();
+const logs: string[] = [];
+let partial = '';
+const collect = (chunk: Buffer) => {
+  const lines = (partial + chunk.toString('utf8')).split('\n');
+  partial = lines.pop() ?? '';
+  logs.push(...lines);
+};
+bot.stdout?.on('data', collect);
+bot.stderr?.on('data', collect);
+const botExit = new Promise<number | null>((r) => bot.on('exit', (code) => r(code)));
+/** The bot process's resident memory (MB), from /proc. */
+const botRss = async (): Promise<number> => {
+  const status = await readFile(`/proc/${bot.pid}/status`, 'utf8').catch(() => '');
+  return Math.round(Number(status.match(/^VmRSS:\s+(\d+)/mu)?.[1] ?? Number.NaN) / 1024);
+};
+await server.waitForIdentify(60_000);
+for (let t = 0; t < 600 && !logs.some((l) => l.includes('connected to Discord')); t++) {
+  await new Promise((r) => setTimeout(r, 100));
+}
 
 console.log(
   `soak: ${count} /ask at ${rate}/s, re-index every ${reindexMs} ms, random faults (seed ${values.seed})`,
 );
-let rssStart = mem();
-const warmup = Math.min(1000, Math.floor(count / 10));
+let rssStart = await botRss();
+// Warm-up ends when the bounded answer store (2,000 answers behind buttons) is full: until then
+// memory grows by design.
+const warmup = Math.min(2000, Math.floor(count / 5));
 const sent = new Map<string, { at: number; expired: boolean }>();
-const reindexTimer = setInterval(() => {
-  void library.reindex();
-}, reindexMs);
+const reindexEvery = Math.max(1, Math.round((reindexMs * rate) / 1000));
 let exactlyOne = 0;
 let expiredLogged = 0;
 let lost = 0;
@@ -185,11 +190,12 @@ for (let i = 0; i < count; i++) {
   total++;
   if (i % rate === 0) settle(5000);
   server.dispatch('INTERACTION_CREATE', payload);
-  if (i === warmup) rssStart = mem();
-  if (i > 0 && i % 2000 === 0)
-    console.log(
-      `  ${i} sent, rss ${mem()} MB, heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB, store ${bot.store.size}`,
-    );
+  if (i === warmup) rssStart = await botRss();
+  if (i > 0 && i % reindexEvery === 0) {
+    // A moderator's /reindex (the owner's, which the bot's own permission check lets through).
+    server.dispatch('INTERACTION_CREATE', slashCommand({ name: 'reindex', user: OWNER }));
+  }
+  if (i > 0 && i % 2000 === 0) console.log(`  ${i} sent, bot RSS ${await botRss()} MB`);
 }
 // Let the last replies arrive.
 const deadline = performance.now() + 15_000;
@@ -198,13 +204,14 @@ while (performance.now() < deadline) {
   if (done || sent.size === 0) break;
   await new Promise((r) => setTimeout(r, 200));
 }
-clearInterval(reindexTimer);
 const elapsed = (performance.now() - started) / 1000;
 
 settle(0);
 const errors = logs.filter((l) => / ERROR /.test(l)).length;
-const rssEnd = mem();
-await bot.stop(2000);
+const rssEnd = await botRss();
+const unhandled = logs.filter((l) => /unhandled|uncaught/iu.test(l)).length;
+bot.kill('SIGTERM');
+const exitCode = await botExit;
 await server.close();
 await rm(cacheDir, { recursive: true, force: true });
 
@@ -216,8 +223,12 @@ console.log(
   `exactly one first response: ${exactlyOne}; expired and logged: ${expiredLogged}; duplicated: ${duplicated}; lost: ${lost}`,
 );
 console.log(`latency dispatch → callback: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
-console.log(`errors logged: ${errors}; unhandled rejections: ${unhandled}`);
-console.log(`RSS after warm-up (${warmup}) ${rssStart} MB, end ${rssEnd} MB (${(growth * 100).toFixed(1)}%)`);
+console.log(
+  `errors logged: ${errors}; unhandled errors: ${unhandled}; bot exit code after SIGTERM: ${exitCode}`,
+);
+console.log(
+  `bot RSS after warm-up (${warmup}) ${rssStart} MB, end ${rssEnd} MB (${(growth * 100).toFixed(1)}%)`,
+);
 const failures = [
   lost > 0 && `${lost} interactions lost`,
   duplicated > 0 && `${duplicated} interactions answered twice`,

@@ -8,7 +8,6 @@
  * Runs are reproducible: the seed is fixed (override with FC_SEED=<n>, or
  * FC_SEED=random); fast-check prints the seed and the shrunk counterexample on failure.
  */
-import type { APIEmbed } from 'discord-api-types/v10';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AskResult } from '../src/commands/commands.js';
@@ -31,6 +30,7 @@ import {
 import { AnswerStore, type StoredAnswer } from '../src/discord/store.js';
 import { answerJson } from '../src/render/json.js';
 import { ansiStyle, plainStyle, renderAsk } from '../src/render/terminal.js';
+import { embedChars } from './discord/embed-chars.js';
 
 const SEED = process.env.FC_SEED === 'random' ? undefined : Number(process.env.FC_SEED ?? 20_250_719);
 fc.configureGlobal({
@@ -314,16 +314,6 @@ function markdownProblems(s: string): string[] {
       problems.push(`line ${n} starts a block: ${JSON.stringify(line.slice(0, 20))}`);
   });
   return problems;
-}
-
-function embedChars(e: APIEmbed): number {
-  return (
-    (e.title?.length ?? 0) +
-    (e.description?.length ?? 0) +
-    (e.footer?.text.length ?? 0) +
-    (e.author?.name.length ?? 0) +
-    (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0)
-  );
 }
 
 /** Every text of a message, labelled, and whether Discord renders Markdown in it. */

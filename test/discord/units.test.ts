@@ -25,6 +25,8 @@ import {
   type ReplyPayload,
 } from '../../src/discord/render.js';
 import { AnswerStore, type StoredAnswer } from '../../src/discord/store.js';
+import { mulberry32 } from '../../bench/generate.js';
+import { embedChars } from './embed-chars.js';
 
 const ZWSP = '\u200b';
 
@@ -51,17 +53,6 @@ function unformat(s: string): string {
     }
   }
   return out;
-}
-
-/** Characters of an embed that count towards the 6,000 total. */
-function embedChars(e: APIEmbed): number {
-  return (
-    (e.title?.length ?? 0) +
-    (e.description?.length ?? 0) +
-    (e.footer?.text.length ?? 0) +
-    (e.author?.name.length ?? 0) +
-    (e.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0)
-  );
 }
 
 function totalChars(embeds: APIEmbed[]): number {
@@ -117,18 +108,6 @@ function buttons(p: ReplyPayload): { label: string; custom_id: string }[] {
       custom_id: 'custom_id' in b ? b.custom_id : '',
     })),
   );
-}
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Whether a string holds half of a surrogate pair. */
@@ -331,7 +310,7 @@ describe('truncate', () => {
   });
 
   it('keeps escaped text within the limit, whole and readable, for any cut', () => {
-    const random = rng(7);
+    const random = mulberry32(7);
     const alphabet = ['a', 'b', ' ', '\\', '*', '_', '`', '@everyone', '<@1>', '😀', 'é', '#', '|'];
     for (let n = 0; n < 400; n++) {
       let raw = '';

@@ -6,7 +6,7 @@ import { answerQuestion } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
 import { Library } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
-import { fingerprintOf, loadSnapshot, SNAPSHOT_FILE, saveSnapshot } from '../src/corpus/snapshot.js';
+import { listingFingerprint, loadSnapshot, SNAPSHOT_FILE, saveSnapshot } from '../src/corpus/snapshot.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 let dir: string;
@@ -34,7 +34,7 @@ describe('index snapshots', () => {
   it('round-trip: a loaded snapshot answers exactly like the index it was saved from', async () => {
     const { sources } = await loadCorpus(corpus);
     const built = CorpusIndex.build(sources);
-    const fp = fingerprintOf(sources, {});
+    const fp = (await listingFingerprint(corpus, {})) as string;
     await saveSnapshot(cache, built, fp);
     const loaded = await loadSnapshot(cache, fp);
     expect(loaded.ok).toBe(true);
@@ -62,10 +62,14 @@ describe('index snapshots', () => {
     expect((await new Library({ dir: corpus, cacheDir: cache }).reindex()).source).toBe('snapshot');
   });
 
-  it('changes the fingerprint when the index options change', async () => {
-    const { sources } = await loadCorpus(corpus);
-    expect(fingerprintOf(sources, {})).not.toBe(fingerprintOf(sources, { partWeight: 0.7 }));
-    expect(fingerprintOf(sources, {})).toBe(fingerprintOf([...sources].reverse(), {}));
+  it('changes the fingerprint when the index options or the files change, and only then', async () => {
+    const base = await listingFingerprint(corpus, {});
+    expect(base).toMatch(/^[0-9a-f]{32}$/);
+    expect(await listingFingerprint(corpus, {})).toBe(base);
+    expect(await listingFingerprint(corpus, { partWeight: 0.7 })).not.toBe(base);
+    await writeFile(path.join(corpus, 'the-rise-of-open-source-ai.txt'), 'Edited\nA different body.\n');
+    expect(await listingFingerprint(corpus, {})).not.toBe(base);
+    expect(await listingFingerprint(path.join(dir, 'missing'), {})).toBeUndefined();
   });
 
   it('detects truncated, corrupt and foreign snapshot files, never trusts them, and rebuilds', async () => {

@@ -16,7 +16,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CorpusIndex, INDEX_DATA_VERSION, type IndexData, type RankingOptions } from '../core/corpus-index.js';
-import type { SkippedFile, SourceText } from '../core/types.js';
+import type { SkippedFile } from '../core/types.js';
 
 const MAGIC = 'CITEBOT-SNAPSHOT\n';
 export const SNAPSHOT_FILE = 'index.snapshot';
@@ -30,17 +30,6 @@ interface Header {
   passages: number;
   /** Files the loader skipped when the snapshot was built, with reasons. */
   skipped: SkippedFile[];
-}
-
-/** A fingerprint of the corpus files (names and content hashes) and the index options. */
-export function fingerprintOf(sources: readonly SourceText[], ranking: Partial<RankingOptions>): string {
-  const h = createHash('sha256');
-  h.update(`layout ${INDEX_DATA_VERSION}\n`);
-  h.update(`${JSON.stringify(ranking, Object.keys(ranking).sort())}\n`);
-  for (const s of [...sources].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
-    h.update(`${s.file}\0${s.hash}\n`);
-  }
-  return h.digest('hex').slice(0, 32);
 }
 
 /**

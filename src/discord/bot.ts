@@ -561,7 +561,11 @@ export class CitebotDiscord {
     if (!cd.ok) return this.#send(i, renderNote(cd.message));
     const { isPrivate, canPost, ...askReq } = req;
     const r = await this.#queued(i, isPrivate, () => ask(this.#services, askReq));
-    if (r === BUSY) return this.#send(i, renderNote(BUSY_MESSAGE));
+    if (r === BUSY) {
+      // Overload is not the user's doing: the refused question does not count against their allowance.
+      this.#questions.refund(i.user.id);
+      return this.#send(i, renderNote(BUSY_MESSAGE));
+    }
     if (r.kind === 'error') return this.#send(i, renderNote(r.message, 'error'));
     const stored = this.store.add({
       userId: i.user.id,
@@ -815,6 +819,7 @@ export class CitebotDiscord {
         r = await this.#queue.add(() => ask(this.#services, { question: cutQuestion(question) }));
       } catch (err) {
         if (!(err instanceof QueueFullError)) throw err;
+        this.#questions.refund(m.author.id);
         this.#services.log.warn('busy: told the user to try again', { message: m.id, reason: 'queue full' });
         await reply(renderNote(BUSY_MESSAGE, 'info', false));
         return;

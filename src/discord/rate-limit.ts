@@ -47,4 +47,16 @@ export class RateLimiter {
     }
     return 0;
   }
+
+  /**
+   * Gives back the most recent event `take` recorded for `key` (the work it allowed was refused for a
+   * reason that is not the user's, such as overload). Returns whether there was one to give back.
+   */
+  refund(key: string): boolean {
+    const hits = this.#hits.get(key);
+    if (!hits || hits.length === 0) return false;
+    hits.pop();
+    if (hits.length === 0) this.#hits.delete(key);
+    return true;
+  }
 }

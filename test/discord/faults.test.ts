@@ -581,6 +581,71 @@ describe('overload', () => {
   }, 30_000);
 });
 
+describe('overload and the per-user allowance', () => {
+  it('a "busy" refusal does not use up the user\'s questions (slash commands and DMs)', async () => {
+    const run = await start({ MAX_CONCURRENT: '1', MAX_QUEUE: '0', COOLDOWN_QUESTIONS: '2' });
+    // The one slot is held by a slow answer (the semantic stage's model, held until released, then fails).
+    let release: () => void = () => undefined;
+    const slow: Embedder = {
+      model: 'slow-test-model',
+      async embed() {
+        await new Promise<void>((r) => {
+          release = r;
+          setTimeout(r, 5000);
+        });
+        throw new Error('slow model gave up');
+      },
+    };
+    const index = run.services.library.index as unknown as { vectors: unknown };
+    const vectors = index.vectors;
+    index.vectors = { model: slow.model, vectors: [] };
+    run.services.embedder = slow;
+    const u = user();
+    const refused = /You're asking quickly/;
+    try {
+      const holder = slashCommand({ name: 'ask', options: { question: 'What is nanoGPT?' }, user: user() });
+      run.server.dispatch('INTERACTION_CREATE', holder);
+      await until('the slot to be taken', () => run.bot.queue.running === 1);
+      // Three questions from one user (allowance 2) while the bot is full: each told "busy", none
+      // told to slow down.
+      for (let k = 0; k < 3; k++) {
+        const cb = await run.server.interact(
+          slashCommand({ name: 'ask', options: { question: 'What is RISC-V?' }, user: u }),
+        );
+        expect(descriptionOf(cb.body), `question ${k + 1}`).toContain(BUSY_MESSAGE);
+      }
+      const dm = messageCreate({ dm: true, content: 'What is RISC-V?', author: u });
+      run.server.dispatch('MESSAGE_CREATE', dm);
+      const dmBusy = await run.server.waitForRequest(
+        (r) => r.method === 'POST' && r.body?.message_reference?.message_id === dm.id,
+      );
+      expect(descriptionOf(dmBusy.body)).toContain(BUSY_MESSAGE);
+      release();
+    } finally {
+      index.vectors = vectors;
+      delete run.services.embedder;
+    }
+    await until('the slot to be free', () => run.bot.queue.running === 0);
+    // The bot has room again: the user still has both questions of the allowance...
+    const dm = messageCreate({ dm: true, content: 'What is nanoGPT?', author: u });
+    run.server.dispatch('MESSAGE_CREATE', dm);
+    const dmReply = await run.server.waitForRequest(
+      (r) => r.method === 'POST' && r.body?.message_reference?.message_id === dm.id,
+    );
+    expect(descriptionOf(dmReply.body)).toContain('**nanoGPT**');
+    const second = await run.server.interact(
+      slashCommand({ name: 'ask', options: { question: 'What is nanoGPT?' }, user: u }),
+    );
+    expect(descriptionOf(second.body)).toContain('**nanoGPT**');
+    // ...and the limit still applies to questions that were answered.
+    const third = await run.server.interact(
+      slashCommand({ name: 'ask', options: { question: 'What is nanoGPT?' }, user: u }),
+    );
+    expect(descriptionOf(third.body)).toMatch(refused);
+    await run.stop();
+  }, 20_000);
+});
+
 describe('WorkQueue', () => {
   it('rejects bad options, quoting the value', () => {
     expect(() => new WorkQueue({ concurrency: 0, maxQueue: 1 })).toThrow(

@@ -994,6 +994,22 @@ describe('RateLimiter', () => {
     return { rl, clock };
   }
 
+  it('refund gives back the last event taken, for that key only', () => {
+    const { rl, clock } = limiter(2, 1_000);
+    expect(rl.refund('u')).toBe(false);
+    expect(rl.take('u')).toBe(0);
+    expect(rl.take('v')).toBe(0);
+    clock.now = 100;
+    expect(rl.take('u')).toBe(0);
+    expect(rl.take('u')).toBe(900);
+    expect(rl.refund('u')).toBe(true);
+    expect(rl.take('u')).toBe(0);
+    expect(rl.take('u')).toBe(900);
+    // v's one event is untouched by u's refunds.
+    expect(rl.take('v')).toBe(0);
+    expect(rl.take('v')).toBe(900);
+  });
+
   it('allows `limit` events in a window, then returns the wait in ms', () => {
     const { rl, clock } = limiter(3, 1_000);
     expect(rl.take('u')).toBe(0);

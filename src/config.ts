@@ -35,6 +35,14 @@ export interface Config {
   prf: boolean;
 }
 
+/**
+ * The configuration values that must never be shown: masked in logs and redacted from everything the
+ * bot sends to Discord. Today the bot token.
+ */
+export function configSecrets(config: Config): string[] {
+  return config.token !== undefined ? [config.token] : [];
+}
+
 /** One or more configuration problems. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

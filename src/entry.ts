@@ -4,7 +4,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { createServices, StartupError } from './app.js';
 import type { Services } from './commands/commands.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 
 /** Reads .env (never overriding the real environment) and validates the configuration; exits 1 on a bad variable. */
@@ -12,8 +12,11 @@ export function startupConfig(): { config: Config; log: Logger } {
   loadDotenv({ quiet: true });
   try {
     const config = loadConfig(process.env);
-    const secrets = config.token ? [config.token] : [];
-    const log = createLogger({ level: config.logLevel, json: config.logJson, secrets });
+    const log = createLogger({
+      level: config.logLevel,
+      json: config.logJson,
+      secrets: configSecrets(config),
+    });
     return { config, log };
   } catch (err) {
     if (err instanceof ConfigError) {

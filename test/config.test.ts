@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, configSecrets, loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('has working defaults for an empty environment (terminal mode)', () => {
@@ -53,5 +53,11 @@ describe('configuration', () => {
     expect(msg).toContain('"ftp://x"');
     expect(msg).toContain('"abc"');
     expect(msg).not.toContain(token);
+  });
+
+  it('lists the values never to show (the token), none without one', () => {
+    const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz';
+    expect(configSecrets(loadConfig({ DISCORD_TOKEN: token }))).toEqual([token]);
+    expect(configSecrets(loadConfig({}))).toEqual([]);
   });
 });

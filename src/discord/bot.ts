@@ -40,13 +40,14 @@ import {
 } from 'discord.js';
 import { ask, help, reindex, type Services, sources } from '../commands/commands.js';
 import { MAX_QUESTION_CHARS } from '../core/answer.js';
-import type { Config } from '../config.js';
+import { type Config, configSecrets } from '../config.js';
 import { COMMAND_NAMES, COMMANDS, CONTEXT_MENU_NAME } from './commands.js';
 import { CustomIdSigner } from './custom-id.js';
 import { truncate } from './escape.js';
 import { EPHEMERAL, LIMITS } from './limits.js';
 import { QueueFullError, WorkQueue } from './queue.js';
 import { RateLimiter } from './rate-limit.js';
+import { Redactor } from './redact.js';
 import {
   type ReplyPayload,
   renderAnswerPage,
@@ -137,6 +138,19 @@ export function atMostOnceMessageCreates(inner: MakeRequest = DefaultRestOptions
   };
 }
 
+/**
+ * Wraps a request function so that no request body carries a secret: every reply, edit, follow-up,
+ * message and autocomplete answer the client sends goes through here, whichever code path built it.
+ */
+export function redactRequests(redactor: Redactor, inner: MakeRequest): MakeRequest {
+  if (!redactor.active) return inner;
+  return (url, init) =>
+    inner(
+      url,
+      init.body === undefined || init.body === null ? init : { ...init, body: redactor.body(init.body) },
+    );
+}
+
 /** Replaces file-system paths in a message meant for users with their last segment. */
 export function scrubPaths(text: string): string {
   return text.replace(
@@ -187,6 +201,8 @@ export class CitebotDiscord {
   readonly #config: Config;
   readonly #services: Services;
   readonly #questions: RateLimiter;
+  /** Replaces secrets (the token) in user text and in everything sent to Discord. */
+  readonly #redactor: Redactor;
   readonly #autocomplete: RateLimiter;
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #cooldownNoticeAt = new Map<string, number>();
@@ -218,6 +234,7 @@ export class CitebotDiscord {
       concurrency: options.config.maxConcurrent,
       maxQueue: options.config.maxQueue,
     });
+    this.#redactor = new Redactor(configSecrets(options.config));
     const { rest: restOptions, ...clientOptions } = options.clientOptions ?? {};
     this.client = new Client({
       intents: INTENTS,
@@ -234,9 +251,10 @@ export class CitebotDiscord {
       }),
       rest: {
         timeout: REST_TIMEOUT_MS,
-        makeRequest: atMostOnceMessageCreates(),
         ...(options.config.apiBase ? { api: options.config.apiBase } : {}),
         ...restOptions,
+        // The one way out for every reply: no request body carries a secret.
+        makeRequest: redactRequests(this.#redactor, restOptions?.makeRequest ?? atMostOnceMessageCreates()),
       },
       ...clientOptions,
     });
@@ -507,7 +525,8 @@ export class CitebotDiscord {
       case COMMAND_NAMES.ask:
         return this.#onAsk(i);
       case COMMAND_NAMES.sources: {
-        const r = sources(this.#services, i.options.getString('article') ?? undefined);
+        const article = i.options.getString('article');
+        const r = sources(this.#services, article === null ? undefined : this.#redactor.text(article));
         return this.#send(
           i,
           r.kind === 'error' ? renderNote(r.message, 'error') : renderSources(r.articles, r.article),
@@ -528,7 +547,9 @@ export class CitebotDiscord {
   }
 
   async #onAsk(i: ChatInputCommandInteraction): Promise<void> {
-    const question = i.options.getString('question') ?? '';
+    // User text loses any secret on the way in, before it is cut or quoted back.
+    const question = this.#redactor.text(i.options.getString('question') ?? '');
+    const article = i.options.getString('article');
     const results = i.options.getInteger('results') ?? undefined;
     if (results !== undefined && (results < 1 || results > 5)) {
       return this.#send(i, renderNote(`results must be from 1 to 5; got ${results}.`, 'error'));
@@ -537,7 +558,7 @@ export class CitebotDiscord {
     await this.#answer(i, {
       question,
       ...(results !== undefined ? { results } : {}),
-      ...(i.options.getString('article') ? { article: i.options.getString('article') as string } : {}),
+      ...(article ? { article: this.#redactor.text(article) } : {}),
       isPrivate,
       canPost: isPrivate && i.inGuild(),
     });
@@ -547,7 +568,7 @@ export class CitebotDiscord {
     if (i.commandName !== CONTEXT_MENU_NAME) {
       return this.#send(i, renderNote(`Unknown command ${truncate(i.commandName, 32)}. Try /help.`, 'error'));
     }
-    const text = i.targetMessage.content.trim();
+    const text = this.#redactor.text(i.targetMessage.content).trim();
     if (!text) return this.#send(i, renderNote('That message has no text to ask about.', 'error'));
     await this.#answer(i, { question: cutQuestion(text), isPrivate: false, canPost: false });
   }
@@ -751,7 +772,7 @@ export class CitebotDiscord {
     if (!this.#services.library.ready) return [];
     const index = this.#services.library.index;
     const focused = i.options.getFocused(true);
-    const typed = String(focused.value ?? '').slice(0, 200);
+    const typed = this.#redactor.text(String(focused.value ?? '')).slice(0, 200);
     const choice = (name: string, value: string) => ({
       name: truncate(name.replace(/\s+/gu, ' ').trim(), LIMITS.choiceName),
       value: value.slice(0, LIMITS.choiceValue),
@@ -793,7 +814,7 @@ export class CitebotDiscord {
     } else {
       return;
     }
-    question = question.trim();
+    question = this.#redactor.text(question).trim();
     await this.#guard(m, async () => {
       const reply = (p: ReplyPayload) => {
         const { flags: _flags, ...rest } = p;

@@ -4,7 +4,7 @@
  * and what must never leak: the token, stack traces, file-system paths.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import {
   slashCommand,
   user,
 } from '../harness/index.js';
+import { embedChars } from './embed-chars.js';
 import { ROOT, type Running, startBot } from './setup.js';
 
 const MANAGE_GUILD = 1n << 5n;
@@ -441,6 +442,106 @@ describe('secrets and internals', () => {
     expect(run.logs.length).toBeGreaterThan(5);
     for (const line of run.logs) for (const s of secretParts) expect(line).not.toContain(s);
     expect(run.logs.join('\n')).toContain('handler failed');
+  });
+
+  it('a token pasted into questions, or found in the corpus, is redacted from every reply', async () => {
+    // Underscores and dashes, so its escaped form ("\_") differs from the token itself.
+    const token = 'Y2l0ZWJvdC1yZWRhY3Q.Gx_7Yq.s3cr3t_part-that_must-not_leak-0123456789';
+    const owner = user();
+    // A corpus where an article quotes the token and a skipped file is named with it.
+    const corpusDir = mkdtempSync(path.join(tmpdir(), 'citebot-redact-'));
+    copyFileSync(
+      path.join(ROOT, 'corpus', 'the-rise-of-open-source-ai.txt'),
+      path.join(corpusDir, 'the-rise-of-open-source-ai.txt'),
+    );
+    writeFileSync(
+      path.join(corpusDir, 'deploying.txt'),
+      `Deploying the bot with ${token}\nWhen deploying the bot, put the token ${token} in the env file and never share it.\n`,
+    );
+    writeFileSync(path.join(corpusDir, `notes-${token}.txt`), Buffer.from([0xff, 0xfe, 0x00, 0xc3]));
+    const bot = await startBot(
+      { DISCORD_TOKEN: token, OWNER_IDS: owner.id, COOLDOWN_QUESTIONS: '100' },
+      { server: { token }, corpusDir },
+    );
+    try {
+      const s = bot.server;
+      // In a question, as it is, lower-cased, next to Markdown link syntax, and where the question's
+      // echo is cut (300 characters).
+      const asked = await s.interact(
+        slashCommand({
+          name: 'ask',
+          options: { question: `Is ${token} safe? What is nanoGPT?` },
+          user: user(),
+        }),
+      );
+      expect(asked.body.data.content).toContain('Is \\[redacted\\] safe?');
+      const lower = await s.interact(
+        slashCommand({ name: 'ask', options: { question: `what is ${token.toLowerCase()}` }, user: user() }),
+      );
+      expect(lower.body.data.content).toContain('\\[redacted\\]');
+      const link = await s.interact(
+        slashCommand({
+          name: 'ask',
+          options: { question: `${token}(https://example.com) nanoGPT` },
+          user: user(),
+        }),
+      );
+      expect(link.body.data.content).toContain('\\[redacted\\](https://example.com)');
+      const long = `${'word '.repeat(58)}${token} nanoGPT`;
+      await s.interact(
+        slashCommand({ name: 'ask', options: { question: long, private: true }, user: user() }),
+      );
+      // Other doors: the context menu, a DM, a mention, autocomplete, /sources.
+      const menu = await s.interact(
+        messageContextMenu({ name: 'Ask citebot', targetContent: `my token is ${token}`, user: user() }),
+      );
+      expect(menu.body.data.content).toContain('**Q:** my token is \\[redacted\\]');
+      const dm = messageCreate({ dm: true, content: `${token} what is nanoGPT?`, author: user() });
+      s.dispatch('MESSAGE_CREATE', dm);
+      const dmReply = await s.waitForRequest((r) => r.body?.message_reference?.message_id === dm.id);
+      expect(dmReply.body.content).toContain('\\[redacted\\]');
+      const mentioned = messageCreate({ content: `nanoGPT ${token}`, author: user(), mentionBot: true });
+      s.dispatch('MESSAGE_CREATE', mentioned);
+      await s.waitForRequest((r) => r.body?.message_reference?.message_id === mentioned.id);
+      const ac = await s.interact(
+        autocomplete({ name: 'ask', focused: 'question', value: token, user: user() }),
+      );
+      expect(ac.body.data.choices[0]).toEqual({ name: '[redacted]', value: '[redacted]' });
+      await s.interact(slashCommand({ name: 'sources', options: { article: token }, user: user() }));
+      // Not typed by anyone: an article quoting the token, its title, a skipped file's name.
+      const quoted = await s.interact(
+        slashCommand({ name: 'ask', options: { question: 'deploying the bot env file' }, user: user() }),
+      );
+      const card = quoted.body.data.embeds[0];
+      expect(card.title).toContain('Deploying the bot with [redacted]');
+      expect(card.description).toContain('the token \\[redacted\\] in the');
+      const listed = await s.interact(slashCommand({ name: 'sources', user: user() }));
+      expect(JSON.stringify(listed.body)).toContain('[redacted]');
+      const mod = slashCommand({ name: 'reindex', user: owner });
+      await s.interact(mod);
+      const report = await s.waitForRequest(
+        (r) => r.method === 'PATCH' && r.route.includes(`/${mod.token}/`),
+      );
+      expect(JSON.stringify(report.body.embeds)).toMatch(/notes-\\\\\[redacted\\\\\]\.txt/);
+
+      // Nothing the bot sent holds the token or any 12 characters of it, escaped or not, in any case.
+      const sent = s.requests.filter((r) => r.method !== 'GET');
+      expect(sent.length).toBeGreaterThan(12);
+      const secret = token.toLowerCase();
+      const windows = Array.from({ length: secret.length - 11 }, (_, k) => secret.slice(k, k + 12));
+      for (const r of sent) {
+        const text = `${r.path}?${JSON.stringify(r.query)} ${r.rawBody.toString('utf8')}`
+          .replace(/[\\\u200b-\u200d\u2060\ufeff\u00ad]/gu, '')
+          .toLowerCase();
+        for (const w of windows) expect(text, `${r.method} ${r.route}`).not.toContain(w);
+        // Redacting kept every reply within Discord's limits.
+        const msg = r.body?.data ?? r.body;
+        expect((msg?.content ?? '').length).toBeLessThanOrEqual(2000);
+        for (const e of msg?.embeds ?? []) expect(embedChars(e)).toBeLessThanOrEqual(6000);
+      }
+    } finally {
+      await bot.stop();
+    }
   });
 
   it('users never see stack traces or file-system paths, whatever fails', async () => {

@@ -14,6 +14,7 @@ import { CustomIdSigner } from '../../src/discord/custom-id.js';
 import { escapeText, truncate } from '../../src/discord/escape.js';
 import { EPHEMERAL, LIMITS } from '../../src/discord/limits.js';
 import { RateLimiter } from '../../src/discord/rate-limit.js';
+import { REDACTED, Redactor } from '../../src/discord/redact.js';
 import {
   boldQuote,
   fitEmbeds,
@@ -1093,5 +1094,94 @@ describe('RateLimiter', () => {
     const wait = rl.take('x');
     expect(wait).toBeGreaterThan(59_000);
     expect(wait).toBeLessThanOrEqual(60_000);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Redactor
+// ---------------------------------------------------------------------------
+
+describe('Redactor', () => {
+  const token = 'Q2l0ZWJvdA.Gx_7Yq.s3cr3t_part-that-must-not-leak';
+  const r = new Redactor([token, undefined, 'short']);
+
+  it('replaces a secret in plain text, in any case, and leaves other text alone', () => {
+    expect(r.text(`a ${token} b`)).toBe(`a ${REDACTED} b`);
+    expect(r.text(`a ${token.toUpperCase()} b ${token}`)).toBe(`a ${REDACTED} b ${REDACTED}`);
+    expect(r.text('nothing secret here, short or not')).toBe('nothing secret here, short or not');
+    expect(new Redactor([]).active).toBe(false);
+    expect(new Redactor(['short']).text('a short b')).toBe('a short b');
+  });
+
+  it('finds it in escaped Markdown, with zero-width characters and highlights, and keeps the formatting balanced', () => {
+    const escaped = escapeText(`see ${token}.`);
+    expect(escaped).toContain('\\_');
+    expect(r.text(escaped, true)).toBe('see \\[redacted\\].');
+    expect(r.text(`x ${token.slice(0, 10)}\u200b${token.slice(10)} y`, true)).toBe('x \\[redacted\\] y');
+    // Highlighted words inside the secret; one highlight starts inside it and ends after it: the bold
+    // markers stay paired.
+    expect(r.text(`put **${token.slice(0, 13)}**\\_**${token.slice(14)}** here`, true)).toBe(
+      'put **\\[redacted\\]** here',
+    );
+    const out = r.text(`put ${token.slice(0, 13)}\\_**${token.slice(14)} here** now`, true);
+    expect(out).toBe('put \\[redacted\\]** here** now');
+    expect(out.split('**').length % 2).toBe(1);
+    // Plain (non-Markdown) fields get the plain marker.
+    expect(r.text(`t ${token}`, false)).toBe(`t ${REDACTED}`);
+  });
+
+  it('never makes a text longer', () => {
+    const eight = new Redactor(['abcdefgh']);
+    expect(eight.text('x abcdefgh y', true)).toBe('x … y');
+    for (const text of [token, escapeText(token), `**${token}**`]) {
+      expect(r.text(text, true).length).toBeLessThanOrEqual(text.length);
+    }
+  });
+
+  it('redacts every string of a message by its Markdown-ness, and returns clean values untouched', () => {
+    const msg = {
+      content: `Q: ${escapeText(token)}`,
+      embeds: [
+        {
+          title: `Title ${token}`,
+          description: escapeText(token),
+          fields: [{ name: token, value: escapeText(token) }],
+          footer: { text: token },
+        },
+      ],
+      components: [{ type: 1, components: [{ type: 2, label: token, custom_id: 'a1.m.x' }] }],
+    };
+    expect(r.value(msg)).toEqual({
+      content: 'Q: \\[redacted\\]',
+      embeds: [
+        {
+          title: `Title ${REDACTED}`,
+          description: '\\[redacted\\]',
+          fields: [{ name: REDACTED, value: '\\[redacted\\]' }],
+          footer: { text: REDACTED },
+        },
+      ],
+      components: [{ type: 1, components: [{ type: 2, label: REDACTED, custom_id: 'a1.m.x' }] }],
+    });
+    const clean = { content: 'hello', embeds: [{ description: 'world' }] };
+    expect(r.value(clean)).toBe(clean);
+  });
+
+  it('redacts request bodies: JSON text and multipart payload_json', () => {
+    const body = JSON.stringify({
+      type: 4,
+      data: { content: escapeText(token), choices: [{ name: token }] },
+    });
+    expect(JSON.parse(r.body(body))).toEqual({
+      type: 4,
+      data: { content: '\\[redacted\\]', choices: [{ name: REDACTED }] },
+    });
+    const clean = JSON.stringify({ content: 'x' });
+    expect(r.body(clean)).toBe(clean);
+    const form = new FormData();
+    form.append('payload_json', JSON.stringify({ content: token }));
+    form.append('files[0]', new Blob(['data']), 'a.txt');
+    expect(JSON.parse(r.body(form).get('payload_json') as string)).toEqual({ content: '\\[redacted\\]' });
+    expect(r.body(undefined)).toBeUndefined();
   });
 });

@@ -79,6 +79,12 @@ const ALREADY_ACKNOWLEDGED = 40060;
 export const REST_TIMEOUT_MS = 10_000;
 
 /**
+ * How often discord.js forgets idle per-route request queues (default 1 h). Edits and follow-ups get a
+ * queue per interaction token, so at a steady rate of deferred answers an hour's worth piles up.
+ */
+export const REST_HANDLER_SWEEP_MS = 5 * 60_000;
+
+/**
  * How long an interaction may wait for a free slot in the work queue. Discord drops an interaction not
  * answered within 3 s of its creation; measured from when we received it, 2 s leaves time for the "busy"
  * reply (or the deferral) to travel. Receipt time rather than the id's timestamp: our clock and Discord's
@@ -251,6 +257,9 @@ export class CitebotDiscord {
       }),
       rest: {
         timeout: REST_TIMEOUT_MS,
+        // discord.js keeps a rate-limit queue per interaction token for edits and follow-ups, swept when
+        // idle every hour by default; a token is dead after 15 minutes, so sweep more often.
+        handlerSweepInterval: REST_HANDLER_SWEEP_MS,
         ...(options.config.apiBase ? { api: options.config.apiBase } : {}),
         ...restOptions,
         // The one way out for every reply: no request body carries a secret.

@@ -1,5 +1,7 @@
 /**
- * A per-key sliding-window limiter: at most `limit` events per `windowMs`.
+ * A per-key sliding-window limiter: at most `limit` events per `windowMs`. Keys whose events have all
+ * left the window are forgotten, so memory follows the keys active within one window, not every key
+ * ever seen (a bot meets a new user id with nearly every question).
  */
 export interface RateLimiterOptions {
   limit: number;
@@ -30,9 +32,15 @@ export class RateLimiter {
     }
   }
 
+  /** Keys tracked now (tests, metrics). */
+  get size(): number {
+    return this.#hits.size;
+  }
+
   /** Records an event for `key` if allowed. Returns 0 when allowed, else the ms until the next is allowed. */
   take(key: string): number {
     const now = this.#now();
+    this.#sweep(now);
     const hits = (this.#hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
     if (hits.length >= this.limit) {
       this.#hits.set(key, hits);
@@ -58,5 +66,18 @@ export class RateLimiter {
     hits.pop();
     if (hits.length === 0) this.#hits.delete(key);
     return true;
+  }
+
+  /**
+   * Forgets keys whose newest event has left the window. The map is in order of each key's last allowed
+   * event (take moves a key to the end), so expired keys are at the front: the sweep stops at the first
+   * live one, and costs one check per take plus one per key forgotten.
+   */
+  #sweep(now: number): void {
+    for (const [key, hits] of this.#hits) {
+      const newest = hits[hits.length - 1];
+      if (newest !== undefined && now - newest < this.windowMs) break;
+      this.#hits.delete(key);
+    }
   }
 }

@@ -995,6 +995,22 @@ describe('RateLimiter', () => {
     return { rl, clock };
   }
 
+  it('forgets keys whose events have all left the window', () => {
+    const { rl, clock } = limiter(2, 1_000);
+    for (let k = 0; k < 1000; k++) {
+      clock.now = k * 10;
+      expect(rl.take(`user-${k}`)).toBe(0);
+    }
+    // Only the keys seen within the last second (100 of them, one every 10 ms) are kept.
+    expect(rl.size).toBe(100);
+    clock.now = 20_000;
+    expect(rl.take('late')).toBe(0);
+    expect(rl.size).toBe(1);
+    // A key still inside its window keeps its events.
+    expect(rl.take('late')).toBe(0);
+    expect(rl.take('late')).toBe(1_000);
+  });
+
   it('refund gives back the last event taken, for that key only', () => {
     const { rl, clock } = limiter(2, 1_000);
     expect(rl.refund('u')).toBe(false);

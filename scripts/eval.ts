@@ -178,14 +178,19 @@ async function cranfield(dir: string): Promise<void> {
 }
 
 /**
- * Sentence vectors of the Cranfield documents and queries. Embedding 1,400 documents takes
- * about two minutes on two cores, so they are cached in .cache/ by model name.
+ * Sentence vectors of the Cranfield passages (the same texts the bot would embed) and
+ * queries. Embedding 1,400 documents takes about two minutes on two cores, so they are
+ * cached in .cache/ by model name.
  */
 async function cranfieldVectors(
   c: Cranfield,
-  articles: { file: string }[],
+  articles: { file: string; text: string; hash: string }[],
 ): Promise<{ docs: Map<string, Float32Array>; queries: Map<string, Float32Array> }> {
-  const cacheFile = path.join(root, '.cache', `cranfield-vectors-${USE_LITE.replace(/[^\w.-]/gu, '_')}.v8`);
+  const cacheFile = path.join(
+    root,
+    '.cache',
+    `cranfield-passage-vectors-${USE_LITE.replace(/[^\w.-]/gu, '_')}.v8`,
+  );
   if (existsSync(cacheFile)) {
     const cached = v8.deserialize(await readFile(cacheFile)) as {
       docs: [string, Float32Array][];
@@ -194,15 +199,16 @@ async function cranfieldVectors(
     return { docs: new Map(cached.docs), queries: new Map(cached.queries) };
   }
   console.log(
-    'Embedding the Cranfield documents for the semantic rows (about two minutes; cached afterwards)…',
+    'Embedding the Cranfield passages for the semantic rows (about two minutes; cached afterwards)…',
   );
   const embedder = await loadUseLite();
+  const passages = CorpusIndex.build(articles).passages;
   const dv = await embedPassages(
     embedder,
-    c.docs.map((d) => (d.text || d.title).slice(0, 2000)),
+    passages.map((p) => p.text),
   );
   const qv = await embedder.embed(c.queries.map((q) => q.text));
-  const docs = new Map(articles.map((a, i) => [a.file, dv[i] as Float32Array]));
+  const docs = new Map(passages.map((p, i) => [p.origin.file, dv[i] as Float32Array]));
   const queries = new Map(c.queries.map((q, i) => [q.text, qv[i] as Float32Array]));
   await mkdir(path.dirname(cacheFile), { recursive: true });
   await writeFile(cacheFile, v8.serialize({ docs: [...docs], queries: [...queries] }));

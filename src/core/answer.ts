@@ -3,6 +3,7 @@
  * words marked, a decision whether the corpus answers at all, and suggestions.
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
+import { type SmoothingSettings, smoothScores } from './smoothing.js';
 import { termsOfToken, tokenize } from './text.js';
 import type { Answer, AnswerPassage, Span } from './types.js';
 
@@ -46,12 +47,15 @@ export interface SemanticSettings {
   minSimilarity: number;
   /** Lexical candidates considered. */
   candidates: number;
+  /** Neighbour smoothing of the mixed scores (see smoothing.ts). */
+  smoothing: SmoothingSettings;
 }
 
 export const SEMANTIC: Readonly<SemanticSettings> = Object.freeze({
   lexicalWeight: 0.35,
   minSimilarity: 0.45,
   candidates: 50,
+  smoothing: Object.freeze({ candidates: 200, neighbours: 10, weight: 0.7 }),
 });
 
 /** Cosine similarity of two vectors. */
@@ -95,6 +99,17 @@ function hybridRank(
     out.push({ passage, score, queryTerms: lex?.queryTerms ?? [], docTerms: lex?.docTerms ?? [] });
   });
   out.sort((a, b) => b.score - a.score);
+  if (settings.smoothing.weight > 0) {
+    const smoothed = smoothScores(
+      out.map((h) => h.score),
+      (rank) => index.termVector((out[rank] as Hit).passage.id),
+      settings.smoothing,
+    );
+    out.forEach((h, i) => {
+      h.score = smoothed[i] as number;
+    });
+    out.sort((a, b) => b.score - a.score);
+  }
   return { hits: out, similarity };
 }
 

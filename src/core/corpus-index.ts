@@ -7,6 +7,7 @@ import MiniSearch, { type SearchResult } from 'minisearch';
 import { bm25, HEAD_TOP, type HeadList, headLimit, RESCORE_CANDIDATES, TopK } from './head-terms.js';
 import { type PackedIndex, packIndex, unpackIndex } from './minisearch-pack.js';
 import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
+import { type TermVector, termVector } from './smoothing.js';
 import { splitArticle } from './split.js';
 import {
   editDistance,
@@ -15,6 +16,7 @@ import {
   queryTerms,
   termsOf,
   termsOfToken,
+  tokenTexts,
   tokenize,
   visibleForm,
 } from './text.js';
@@ -44,7 +46,16 @@ export interface RankingOptions {
    * terms of the top `docs` passages to the query, weighted `weight` × their share relative to
    * the best one; null to turn off.
    */
-  prf: { docs: number; terms: number; weight: number } | null;
+  prf: PrfOptions | null;
+}
+
+/** Pseudo-relevance feedback settings (see RankingOptions.prf). */
+export interface PrfOptions {
+  docs: number;
+  terms: number;
+  weight: number;
+  /** Weight each candidate term's mass by its IDF (favours rare, topical terms). */
+  idf?: boolean;
 }
 
 /** Pseudo-relevance feedback as measured on Cranfield (PRF=on): 20 terms from the top 3 passages. */
@@ -101,7 +112,7 @@ const MINISEARCH_OPTIONS = {
 };
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
-export const INDEX_DATA_VERSION = 6;
+export const INDEX_DATA_VERSION = 7;
 
 /** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
 export interface IndexData {
@@ -289,12 +300,14 @@ export class CorpusIndex {
       for (const d of drafts) passages.push({ id: passages.length, ...d });
     }
 
-    // One tokenization pass: the raw tokens of each field feed MiniSearch, document
-    // frequencies, text lengths and the surface forms used for readable suggestions.
+    // One tokenization pass: each field's terms feed MiniSearch (already processed, so it
+    // neither tokenizes nor stems again), document frequencies, text lengths and the
+    // surface forms used for readable suggestions.
     let current: Record<string, string[]> = {};
     const ms = new MiniSearch<IndexedDoc>({
       ...MINISEARCH_OPTIONS,
-      tokenize: (text: string, field?: string) => current[field ?? ''] ?? MINISEARCH_OPTIONS.tokenize(text),
+      tokenize: (_text: string, field?: string) => current[field ?? ''] ?? [],
+      processTerm: (term: string) => term,
     });
     const df = new Map<string, number>();
     const surface = new Map<string, string[]>();
@@ -310,10 +323,8 @@ export class CorpusIndex {
       current = {};
       const seen = new Set<string>();
       for (const [field, value] of Object.entries(fields)) {
-        const raw = value ? tokenize(value).map((t) => t.text) : [];
-        current[field] = raw;
         const fieldTerms: string[] = [];
-        for (const tok of raw) {
+        for (const tok of value ? tokenTexts(value) : []) {
           for (const term of termsOfToken(tok)) {
             fieldTerms.push(term);
             if (!seen.has(term)) {
@@ -321,11 +332,14 @@ export class CorpusIndex {
               df.set(term, (df.get(term) ?? 0) + 1);
             }
             const forms = surface.get(term);
-            const form = visibleForm(tok);
-            if (!forms) surface.set(term, [form]);
-            else if (forms.length < 3 && !forms.includes(form)) forms.push(form);
+            if (!forms) surface.set(term, [visibleForm(tok)]);
+            else if (forms.length < 3) {
+              const form = visibleForm(tok);
+              if (!forms.includes(form)) forms.push(form);
+            }
           }
         }
+        current[field] = fieldTerms;
         if (field === 'text') {
           textLen[p.id] = fieldTerms.length;
           textTerms.push(fieldTerms);
@@ -409,6 +423,25 @@ export class CorpusIndex {
     );
   }
 
+  /** Lazily built: term → dense id, and each passage's TF-IDF vector (for neighbour smoothing). */
+  #termIds: Map<string, number> | undefined;
+  readonly #termVectors: (TermVector | undefined)[] = [];
+
+  /** A passage's unit-length TF-IDF term vector (computed on first use, then kept). */
+  termVector(id: number): TermVector {
+    const cached = this.#termVectors[id];
+    if (cached) return cached;
+    if (!this.#termIds) this.#termIds = new Map([...this.#df.keys()].map((t, i) => [t, i]));
+    const ids = this.#termIds;
+    const v = termVector(
+      termsOf(this.passages[id]?.text ?? ''),
+      (t) => ids.get(t),
+      (t) => this.idf(t),
+    );
+    this.#termVectors[id] = v;
+    return v;
+  }
+
   /** Number of passages containing the term. */
   docFreq(term: string): number {
     return this.#df.get(term) ?? 0;
@@ -467,10 +500,7 @@ export class CorpusIndex {
       const w = h.score / total;
       for (const [t, n] of tf)
         if (!inQuery.has(t))
-          mass.set(
-            t,
-            (mass.get(t) ?? 0) + ((w * n) / terms.length) * (process.env.PRF_IDF ? this.idf(t) : 1),
-          );
+          mass.set(t, (mass.get(t) ?? 0) + ((w * n) / terms.length) * (prf.idf ? this.idf(t) : 1));
     }
     const best = [...mass.entries()]
       .filter(([t]) => this.docFreq(t) > 1 && t.length > 2)

@@ -81,6 +81,11 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+/** The tokens of a text as strings only (cheaper than `tokenize` when positions aren't needed). */
+export function tokenTexts(text: string): string[] {
+  return text.match(TOKEN_RE) ?? [];
+}
+
 /** Lower-cases, folds diacritics and curly apostrophes. */
 export function normalizeWord(word: string): string {
   return word

@@ -5,7 +5,13 @@
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
 import { bm25, HEAD_TOP, type HeadList, headLimit, RESCORE_CANDIDATES, TopK } from './head-terms.js';
-import { type PackedIndex, packIndex, unpackIndex } from './minisearch-pack.js';
+import {
+  indexFromPostings,
+  type PackedIndex,
+  type Postings,
+  packIndex,
+  unpackIndex,
+} from './minisearch-pack.js';
 import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
 import { type TermVector, termVector } from './smoothing.js';
 import { splitArticle } from './split.js';
@@ -220,6 +226,20 @@ function headLists(
   };
 }
 
+/** What the build gathers about one term. */
+interface TermEntry {
+  /** Passages containing it (any field). */
+  df: number;
+  /** The last passage counted in df. */
+  lastDoc: number;
+  /** Occurrences in the field being read. */
+  count: number;
+  /** Up to three written forms, first seen first. */
+  forms: string[];
+  /** Per field id: passage → term frequency. */
+  postings: (Map<number, number> | undefined)[];
+}
+
 /** Per passage, how often each head term occurs in its text (for rescoring without re-reading the text). */
 interface HeadCounts {
   terms: string[];
@@ -300,54 +320,69 @@ export class CorpusIndex {
       for (const d of drafts) passages.push({ id: passages.length, ...d });
     }
 
-    // One tokenization pass: each field's terms feed MiniSearch (already processed, so it
-    // neither tokenizes nor stems again), document frequencies, text lengths and the
-    // surface forms used for readable suggestions.
-    let current: Record<string, string[]> = {};
-    const ms = new MiniSearch<IndexedDoc>({
-      ...MINISEARCH_OPTIONS,
-      tokenize: (_text: string, field?: string) => current[field ?? ''] ?? [],
-      processTerm: (term: string) => term,
-    });
-    const df = new Map<string, number>();
-    const surface = new Map<string, string[]>();
+    // One tokenization pass: each field's terms feed the postings of the MiniSearch index,
+    // document frequencies, text lengths and the surface forms used for readable suggestions.
+    const fields = MINISEARCH_OPTIONS.fields;
+    const nFields = fields.length;
+    const entries = new Map<string, TermEntry>();
+    const fieldLength = new Uint32Array(passages.length * nFields);
     const textLen = new Uint32Array(passages.length);
     const textTerms: string[][] = [];
+    const touched: TermEntry[] = [];
     for (const p of passages) {
-      const fields: Record<string, string> = {
-        text: p.text,
-        context: p.context ?? '',
-        section: p.origin.section,
-        title: p.origin.title,
-      };
-      current = {};
-      const seen = new Set<string>();
-      for (const [field, value] of Object.entries(fields)) {
+      const values = [p.text, p.context ?? '', p.origin.section, p.origin.title];
+      for (let f = 0; f < nFields; f++) {
+        const value = values[f] as string;
         const fieldTerms: string[] = [];
+        touched.length = 0;
         for (const tok of value ? tokenTexts(value) : []) {
           for (const term of termsOfToken(tok)) {
             fieldTerms.push(term);
-            if (!seen.has(term)) {
-              seen.add(term);
-              df.set(term, (df.get(term) ?? 0) + 1);
-            }
-            const forms = surface.get(term);
-            if (!forms) surface.set(term, [visibleForm(tok)]);
-            else if (forms.length < 3) {
+            let e = entries.get(term);
+            if (!e) {
+              e = { df: 0, lastDoc: -1, count: 0, forms: [visibleForm(tok)], postings: [] };
+              entries.set(term, e);
+            } else if (e.forms.length < 3) {
               const form = visibleForm(tok);
-              if (!forms.includes(form)) forms.push(form);
+              if (!e.forms.includes(form)) e.forms.push(form);
             }
+            if (e.count === 0) touched.push(e);
+            e.count++;
           }
         }
-        current[field] = fieldTerms;
-        if (field === 'text') {
+        fieldLength[p.id * nFields + f] = touched.length;
+        for (const e of touched) {
+          let docs = e.postings[f];
+          if (!docs) {
+            docs = new Map();
+            e.postings[f] = docs;
+          }
+          docs.set(p.id, e.count);
+          e.count = 0;
+          if (e.lastDoc !== p.id) {
+            e.lastDoc = p.id;
+            e.df++;
+          }
+        }
+        if (f === 0) {
           textLen[p.id] = fieldTerms.length;
           textTerms.push(fieldTerms);
         }
       }
-      ms.add({ id: p.id, ...(fields as Omit<IndexedDoc, 'id'>) });
     }
-    current = {};
+    const postings: Postings = new Map();
+    const df = new Map<string, number>();
+    const surface = new Map<string, string[]>();
+    for (const [term, e] of entries) {
+      const byField = new Map<number, Map<number, number>>();
+      e.postings.forEach((docs, f) => {
+        if (docs) byField.set(f, docs);
+      });
+      postings.set(term, byField);
+      df.set(term, e.df);
+      surface.set(term, e.forms);
+    }
+    const ms = indexFromPostings<IndexedDoc>(fields, fieldLength, postings, MINISEARCH_OPTIONS);
     const avgTextLen = textLen.reduce((a, b) => a + b, 0) / Math.max(1, passages.length) || 1;
     const { head, headCounts } = headLists(textTerms, df, textLen, avgTextLen, opts);
     return new CorpusIndex(

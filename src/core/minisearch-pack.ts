@@ -119,40 +119,95 @@ export function packIndex(ms: MiniSearch<unknown>): PackedIndex {
   };
 }
 
-/** Rebuilds a MiniSearch index from `packIndex` output, with the options it was built with. */
-export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
-  if (packed?.format !== 'citebot-minisearch-1') throw new Error('not a packed citebot index');
-  const empty = MiniSearch.loadJS<T>(
+/** Term → field id → short document id → term frequency. */
+export type Postings = Map<string, Map<number, Map<number, number>>>;
+
+/** An empty index with the given fields, ready for `install`. */
+function emptyIndex<T>(
+  fieldIds: Record<string, number>,
+  averageFieldLength: number[],
+  dirtCount: number,
+  options: Options<T>,
+): MiniSearch<T> {
+  return MiniSearch.loadJS<T>(
     {
       documentCount: 0,
       nextId: 0,
       documentIds: {},
-      fieldIds: packed.fieldIds,
+      fieldIds,
       fieldLength: {},
-      averageFieldLength: packed.averageFieldLength,
+      averageFieldLength,
       storedFields: {},
-      dirtCount: packed.dirtCount,
+      dirtCount,
       index: [],
       serializationVersion: 2,
     },
     options,
   );
-  const i = internals(empty as MiniSearch<unknown>);
-  const nFields = Object.keys(packed.fieldIds).length;
-  i._documentCount = packed.documentCount;
-  i._nextId = packed.nextId;
-  i._avgFieldLength = [...packed.averageFieldLength];
-  for (let shortId = 0; shortId < packed.nextId; shortId++) {
-    const id = packed.documentIds[shortId] as number;
+}
+
+/** Registers the documents (ids by short id, -1 for a gap) and their field lengths. */
+function installDocuments(
+  i: Internals,
+  documentIds: Int32Array,
+  fieldLength: Uint32Array,
+  nFields: number,
+): void {
+  let count = 0;
+  for (let shortId = 0; shortId < documentIds.length; shortId++) {
+    const id = documentIds[shortId] as number;
     if (id < 0) continue;
+    count++;
     i._documentIds.set(shortId, id);
     i._idToShortId.set(id, shortId);
     i._storedFields.set(shortId, {});
-    i._fieldLength.set(
-      shortId,
-      Array.from(packed.fieldLength.subarray(shortId * nFields, (shortId + 1) * nFields)),
-    );
+    i._fieldLength.set(shortId, Array.from(fieldLength.subarray(shortId * nFields, (shortId + 1) * nFields)));
   }
+  i._documentCount = count;
+  i._nextId = documentIds.length;
+}
+
+/**
+ * Makes the index that adding documents 0..n−1 one by one would make (document id =
+ * short id), from postings gathered by the caller: one vocabulary-tree insertion per
+ * distinct term instead of one lookup per term occurrence. `fieldLength` holds, per
+ * document and field, the number of distinct terms (what MiniSearch's `add` counts).
+ */
+export function indexFromPostings<T>(
+  fields: readonly string[],
+  fieldLength: Uint32Array,
+  postings: Postings,
+  options: Options<T>,
+): MiniSearch<T> {
+  const nFields = fields.length;
+  const n = Math.floor(fieldLength.length / Math.max(1, nFields));
+  const fieldIds = Object.fromEntries(fields.map((f, id) => [f, id]));
+  const average = fields.map((_, f) => {
+    let sum = 0;
+    for (let d = 0; d < n; d++) sum += fieldLength[d * nFields + f] as number;
+    return n > 0 ? sum / n : 0;
+  });
+  const ms = emptyIndex<T>(fieldIds, average, 0, options);
+  const i = internals(ms as MiniSearch<unknown>);
+  installDocuments(
+    i,
+    Int32Array.from({ length: n }, (_, d) => d),
+    fieldLength,
+    nFields,
+  );
+  for (const [term, byField] of postings) i._index.set(term, byField);
+  return ms;
+}
+
+/** Rebuilds a MiniSearch index from `packIndex` output, with the options it was built with. */
+export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
+  if (packed?.format !== 'citebot-minisearch-1') throw new Error('not a packed citebot index');
+  const empty = emptyIndex<T>(packed.fieldIds, packed.averageFieldLength, packed.dirtCount, options);
+  const i = internals(empty as MiniSearch<unknown>);
+  const nFields = Object.keys(packed.fieldIds).length;
+  installDocuments(i, packed.documentIds, packed.fieldLength, nFields);
+  if (i._documentCount !== packed.documentCount) throw new Error('packed index: document count mismatch');
+  i._avgFieldLength = [...packed.averageFieldLength];
   const terms = packed.terms.length ? packed.terms.split('\n') : [];
   if (terms.length !== packed.termFields.length) throw new Error('packed index: term count mismatch');
   let e = 0;

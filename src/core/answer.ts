@@ -4,7 +4,7 @@
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
 import { type SmoothingSettings, smoothScores } from './smoothing.js';
-import { termsOfToken, tokenize } from './text.js';
+import { termsOfToken, tokenTexts } from './text.js';
 import type { Answer, AnswerPassage, Span } from './types.js';
 
 /** Limits on questions and answers. */
@@ -223,12 +223,17 @@ export function composePassage(index: CorpusIndex, hit: Hit): AnswerPassage {
   const docTerms = new Set(hit.docTerms);
   const textHighlights: Span[] = [];
   const tokenWeights: { start: number; end: number; weight: number; term: string }[] = [];
-  for (const tok of tokenize(text)) {
-    const terms = termsOfToken(tok.text);
+  // Token strings only, positions recovered in order: far less garbage than match objects.
+  let pos = 0;
+  for (const tok of tokenTexts(text)) {
+    const start = text.indexOf(tok, pos);
+    const end = start + tok.length;
+    pos = end;
+    const terms = termsOfToken(tok);
     const hitTerm = terms.find((t) => docTerms.has(t));
     if (hitTerm !== undefined) {
-      textHighlights.push([tok.start, tok.end]);
-      tokenWeights.push({ start: tok.start, end: tok.end, weight: index.idf(hitTerm), term: hitTerm });
+      textHighlights.push([start, end]);
+      tokenWeights.push({ start, end, weight: index.idf(hitTerm), term: hitTerm });
     }
   }
   const { quote, from, to, prefix } = makeQuote(text, tokenWeights);

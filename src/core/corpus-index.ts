@@ -695,7 +695,7 @@ export class CorpusIndex {
       if (term.length < 4) return word;
       const maxEdits = word.length >= 7 ? 2 : 1;
       const lower = normalizeWord(word);
-      const candidates = this.#nearTerms(term, maxEdits + 1)
+      const candidates = this.#nearTerms(term, maxEdits)
         .map((t) => ({ form: this.surfaceOf(t, word), df: this.docFreq(t) }))
         .map((c) => ({ ...c, d: editDistance(normalizeWord(c.form), lower) }))
         .filter((c) => c.d <= maxEdits)

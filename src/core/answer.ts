@@ -4,7 +4,6 @@
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
 import { type SmoothingSettings, smoothScores } from './smoothing.js';
-import { termsOfToken, tokenTexts } from './text.js';
 import type { Answer, AnswerPassage, Span } from './types.js';
 
 /** Limits on questions and answers. */
@@ -223,15 +222,12 @@ export function composePassage(index: CorpusIndex, hit: Hit): AnswerPassage {
   const docTerms = new Set(hit.docTerms);
   const textHighlights: Span[] = [];
   const tokenWeights: { start: number; end: number; weight: number; term: string }[] = [];
-  // Token strings only, positions recovered in order: far less garbage than match objects.
-  let pos = 0;
-  for (const tok of tokenTexts(text)) {
-    const start = text.indexOf(tok, pos);
-    const end = start + tok.length;
-    pos = end;
-    const terms = termsOfToken(tok);
-    const hitTerm = terms.find((t) => docTerms.has(t));
+  const tokens = index.tokensOf(hit.passage.id);
+  for (let k = 0; k < tokens.terms.length; k++) {
+    const hitTerm = (tokens.terms[k] as readonly string[]).find((t) => docTerms.has(t));
     if (hitTerm !== undefined) {
+      const start = tokens.starts[k] as number;
+      const end = tokens.ends[k] as number;
       textHighlights.push([start, end]);
       tokenWeights.push({ start, end, weight: index.idf(hitTerm), term: hitTerm });
     }
@@ -256,13 +252,16 @@ interface Sentence {
   end: number;
 }
 
+const SENTENCE_END_RE = /[.!?…]+["”’)\]]*\s+(?=["“‘([]?[\p{Lu}\p{N}])/gu;
+
 /** Splits text into sentences at . ! ? … followed by a space and a capital, digit or quote. */
 export function sentencesOf(text: string): Sentence[] {
   const out: Sentence[] = [];
-  const re = /[.!?…]+["”’)\]]*\s+(?=["“‘([]?[\p{Lu}\p{N}])/gu;
+  const re = SENTENCE_END_RE;
+  re.lastIndex = 0;
   let start = 0;
-  for (const m of text.matchAll(re)) {
-    const idx = m.index ?? 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const idx = m.index;
     const endPunct = idx + m[0].trimEnd().length;
     // Skip common abbreviations ("e.g. Google", "Dr. Smith").
     const before = text.slice(Math.max(0, idx - 4), idx + 1).toLowerCase();
@@ -294,15 +293,20 @@ function makeQuote(
     if (sk && t.start >= sk.start) inSentence[k]?.push(t);
   }
   let best = { i: 0, j: 0, w: -1 };
+  const seen = new Set<string>();
   for (let i = 0; i < sentences.length; i++) {
     const si = sentences[i] as Sentence;
-    const seen = new Map<string, number>();
+    seen.clear();
+    let w = 0;
     for (let j = i; j < sentences.length; j++) {
       const sj = sentences[j] as Sentence;
       if (sj.end - si.start > QUOTE_CHARS && j > i) break;
-      for (const t of inSentence[j] ?? []) seen.set(t.term, t.weight);
-      let w = 0;
-      for (const v of seen.values()) w += v;
+      for (const t of inSentence[j] ?? []) {
+        if (!seen.has(t.term)) {
+          seen.add(t.term);
+          w += t.weight;
+        }
+      }
       // Prefer more distinct matched weight, then fewer sentences.
       if (w > best.w + 1e-9) best = { i, j, w };
     }

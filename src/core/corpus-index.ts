@@ -158,6 +158,8 @@ export interface IndexStats {
 /** The searchable structures of a snapshot. */
 interface Internals {
   ms: MiniSearch<IndexedDoc>;
+  /** Distinct terms per passage and field (passage × fields, row-major), as MiniSearch counts them. */
+  fieldLength: Uint32Array;
   df: Map<string, number>;
   surface: Map<string, string[]>;
   head: Map<string, HeadList>;
@@ -226,6 +228,16 @@ function headLists(
   };
 }
 
+/** A passage's tokens: offsets in its text and each token's index terms (shared, read-only arrays). */
+export interface PassageTokens {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  terms: readonly (readonly string[])[];
+}
+
+/** How many passages' tokens are kept (about 3 KB each). */
+const TOKEN_CACHE_SIZE = 4096;
+
 /** What the build gathers about one term. */
 interface TermEntry {
   /** Passages containing it (any field). */
@@ -247,6 +259,18 @@ interface HeadCounts {
   termIds: Uint32Array;
   tfs: Uint16Array;
 }
+
+/** MiniSearch's posting data of one term: field id → passage → term frequency. */
+type PostingData = Map<number, Map<number, number>>;
+
+/** The parts of MiniSearch's vocabulary tree the scorer reads. */
+interface PostingTree {
+  get(term: string): PostingData | undefined;
+  fuzzyGet(term: string, distance: number): Map<string, [PostingData, number]>;
+}
+
+/** MiniSearch's default weight of fuzzy matches. */
+const FUZZY_WEIGHT = 0.45;
 
 /** Edit distance allowed for a term: one edit from `fuzzyMinLength` characters, two from 7. */
 function fuzzyDistance(length: number, fraction: number): number {
@@ -388,7 +412,7 @@ export class CorpusIndex {
     return new CorpusIndex(
       articles,
       passages,
-      { ms, df, surface, head, headCounts, textLen, avgTextLen },
+      { ms, fieldLength, df, surface, head, headCounts, textLen, avgTextLen },
       opts,
       performance.now() - t0,
     );
@@ -446,6 +470,7 @@ export class CorpusIndex {
       passages,
       {
         ms,
+        fieldLength: data.minisearch.fieldLength,
         ...termMaps(data),
         head: new Map(data.head.map(([term, ids, scores]) => [term, { ids, scores }])),
         headCounts: data.headCounts,
@@ -475,6 +500,42 @@ export class CorpusIndex {
     );
     this.#termVectors[id] = v;
     return v;
+  }
+
+  /** Recently used passages' tokens (a bounded cache: highlighting reads the same passages often). */
+  readonly #tokenCache = new Map<number, PassageTokens>();
+
+  /**
+   * A passage's tokens: start and end offsets in its text and each token's index terms.
+   * Kept for the most recently used passages (at most TOKEN_CACHE_SIZE).
+   */
+  tokensOf(id: number): PassageTokens {
+    const cached = this.#tokenCache.get(id);
+    if (cached) {
+      this.#tokenCache.delete(id);
+      this.#tokenCache.set(id, cached);
+      return cached;
+    }
+    const text = this.passages[id]?.text ?? '';
+    const strings = tokenTexts(text);
+    const starts = new Uint32Array(strings.length);
+    const ends = new Uint32Array(strings.length);
+    const terms: (readonly string[])[] = [];
+    // Positions recovered in order: no match object per token.
+    let pos = 0;
+    strings.forEach((tok, k) => {
+      const start = text.indexOf(tok, pos);
+      starts[k] = start;
+      ends[k] = pos = start + tok.length;
+      terms.push(termsOfToken(tok));
+    });
+    const tokens = { starts, ends, terms };
+    if (this.#tokenCache.size >= TOKEN_CACHE_SIZE) {
+      const oldest = this.#tokenCache.keys().next().value;
+      if (oldest !== undefined) this.#tokenCache.delete(oldest);
+    }
+    this.#tokenCache.set(id, tokens);
+    return tokens;
   }
 
   /** Number of passages containing the term. */
@@ -550,11 +611,11 @@ export class CorpusIndex {
     if (terms.length === 0) return [];
     const limit = options.limit ?? 10;
     const heads = terms.filter((t) => this.#head.has(t.term));
-    if (heads.length === 0) return this.#miniSearch(terms, options, limit, expansion);
+    if (heads.length === 0) return this.#lexical(terms, options, limit, expansion);
     const rare = terms.filter((t) => !this.#head.has(t.term));
     let base: Hit[];
     if (rare.length > 0) {
-      base = this.#miniSearch(rare, options, Math.max(limit, RESCORE_CANDIDATES), expansion);
+      base = this.#lexical(rare, options, Math.max(limit, RESCORE_CANDIDATES), expansion);
     } else {
       const ids = new Set<number>();
       for (const t of heads) for (const id of this.#head.get(t.term)?.ids ?? []) ids.add(id);
@@ -566,7 +627,7 @@ export class CorpusIndex {
         }
       }
       // An article filter can leave the table's passages out: then score the head terms in full.
-      if (base.length === 0) return this.#miniSearch(terms, options, limit, expansion);
+      if (base.length === 0) return this.#lexical(terms, options, limit, expansion);
     }
     const n = this.passages.length;
     const { bm25: params, boost } = this.ranking;
@@ -586,6 +647,130 @@ export class CorpusIndex {
       }
     }
     return base.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** Scratch accumulators for `#score` (searches are synchronous, so one set per snapshot suffices). */
+  #scratch: { score: Float64Array; mask: Uint32Array; order: Int32Array } | undefined;
+
+  /** The lexical ranking: our scorer over MiniSearch's postings, or MiniSearch's own search as a fallback. */
+  #lexical(
+    terms: WeightedTerm[],
+    options: SearchOptions,
+    limit: number,
+    expansion?: ReadonlySet<string>,
+  ): Hit[] {
+    const tree = (this.#ms as unknown as { _index?: PostingTree })._index;
+    if (terms.length > 32 || typeof tree?.get !== 'function' || typeof tree.fuzzyGet !== 'function') {
+      return this.#miniSearch(terms, options, limit, expansion);
+    }
+    return this.#score(tree, terms, options, limit, expansion);
+  }
+
+  /**
+   * MiniSearch's BM25+ ranking computed directly from its postings, into reused typed
+   * arrays: the same scores, fuzzy weights and field boosts as `MiniSearch#search`
+   * (a test checks they agree), without its per-posting result objects.
+   */
+  #score(
+    tree: PostingTree,
+    terms: WeightedTerm[],
+    options: SearchOptions,
+    limit: number,
+    expansion?: ReadonlySet<string>,
+  ): Hit[] {
+    if (terms.length === 0) return [];
+    const n = this.passages.length;
+    if (!this.#scratch || this.#scratch.score.length < n) {
+      this.#scratch = { score: new Float64Array(n), mask: new Uint32Array(n), order: new Int32Array(n) };
+    }
+    const { score, mask, order } = this.#scratch;
+    const { boost, bm25: params, fuzzy, fuzzyMinLength, fuzzyUnknownOnly } = this.ranking;
+    const fields = MINISEARCH_OPTIONS.fields;
+    const nFields = fields.length;
+    const boosts = fields.map((f) => boost[f as keyof RankingOptions['boost']] || 1);
+    const avg = (this.#ms as unknown as { _avgFieldLength: number[] })._avgFieldLength;
+    const total = this.#ms.documentCount;
+    const lengths = this.#internals.fieldLength;
+    let touched = 0;
+    /** Every posting list a query term matched (exact or fuzzy), to name the matched document terms. */
+    const matched: { q: number; term: string; data: PostingData }[] = [];
+    const add = (q: number, data: PostingData, weight: number) => {
+      for (let f = 0; f < nFields; f++) {
+        const docs = data.get(f);
+        if (!docs) continue;
+        const df = docs.size;
+        const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
+        const w = weight * (boosts[f] as number) * idf;
+        const avgLen = avg[f] || 1;
+        for (const [doc, tf] of docs) {
+          const len = lengths[doc * nFields + f] as number;
+          const s =
+            w *
+            (params.d + (tf * (params.k + 1)) / (tf + params.k * (1 - params.b + (params.b * len) / avgLen)));
+          if (mask[doc] === 0) order[touched++] = doc;
+          score[doc] = (score[doc] as number) + s;
+          mask[doc] = (mask[doc] as number) | (1 << q);
+        }
+      }
+    };
+    terms.forEach((t, q) => {
+      const data = tree.get(t.term);
+      if (data) {
+        add(q, data, t.weight);
+        matched.push({ q, term: t.term, data });
+      }
+      const fuzzyOk =
+        t.term.length >= fuzzyMinLength &&
+        !/\d/u.test(t.term) &&
+        !expansion?.has(t.term) &&
+        (!fuzzyUnknownOnly || this.docFreq(t.term) === 0);
+      if (!fuzzyOk) return;
+      for (const [term, [fdata, distance]] of tree.fuzzyGet(t.term, fuzzyDistance(t.term.length, fuzzy))) {
+        if (!distance) continue;
+        add(q, fdata, t.weight * FUZZY_WEIGHT * (term.length / (term.length + distance)));
+        matched.push({ q, term, data: fdata });
+      }
+    });
+    const hits: Hit[] = [];
+    const file = options.file;
+    const candidates: { doc: number; score: number; raw: number; seen: number }[] = [];
+    for (let k = 0; k < touched; k++) {
+      const doc = order[k] as number;
+      const m = mask[doc] as number;
+      let count = 0;
+      for (let bits = m; bits !== 0; bits &= bits - 1) count++;
+      const raw = score[doc] as number;
+      score[doc] = 0;
+      mask[doc] = 0;
+      if (file !== undefined && this.passages[doc]?.origin.file !== file) continue;
+      const scaled = raw * count;
+      candidates.push({
+        doc,
+        score: scaled / Math.max(1, count) ** (1 - this.ranking.coordination),
+        raw: scaled,
+        seen: k,
+      });
+    }
+    candidates.sort((a, b) => b.score - a.score || b.raw - a.raw || a.seen - b.seen);
+    for (const c of candidates.slice(0, limit)) {
+      const passage = this.passages[c.doc];
+      if (!passage) continue;
+      const queryTerms: string[] = [];
+      const docTerms: string[] = [];
+      const found = matched.filter((m) => [...m.data.values()].some((docs) => docs.has(c.doc)));
+      for (const m of found) {
+        const source = (terms[m.q] as WeightedTerm).term;
+        if (!expansion?.has(source) && !queryTerms.includes(source)) queryTerms.push(source);
+      }
+      // The document terms that matched, without feedback terms (unless the question has them too).
+      for (const m of found) {
+        if ((!expansion?.has(m.term) || queryTerms.includes(m.term)) && !docTerms.includes(m.term)) {
+          docTerms.push(m.term);
+        }
+      }
+      hits.push({ passage, score: c.score, queryTerms, docTerms });
+    }
+    return hits;
   }
 
   /** MiniSearch's ranking for weighted terms (every posting of every term is scored). */

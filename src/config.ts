@@ -33,6 +33,8 @@ export interface Config {
   semanticMaxPassages: number;
   /** Pseudo-relevance feedback (query expansion from the top passages); off by default. */
   prf: boolean;
+  /** Seconds between the bot's "memory" log lines (rss, heap, external, array buffers); 0 = none. */
+  memoryLogSeconds: number;
 }
 
 /**
@@ -139,6 +141,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     autocompletePer10s: int('AUTOCOMPLETE_PER_10S', 40, 1, 1000),
     maxConcurrent: int('MAX_CONCURRENT', 8, 1, 256),
     maxQueue: int('MAX_QUEUE', 200, 0, 100_000),
+    memoryLogSeconds: int('MEMORY_LOG_SECONDS', 0, 0, 86_400),
   };
   if (token !== undefined) config.token = token;
   if (apiBase !== undefined) config.apiBase = apiBase.replace(/\/+$/u, '');

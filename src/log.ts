@@ -61,3 +61,40 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** A logger that drops everything (tests that don't look at logs). */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A process's memory in MB (one decimal), as `process.memoryUsage()` reports it. */
+export interface MemoryFields {
+  rssMB: number;
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
+  arrayBuffersMB: number;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+
+/** The process's memory now, in MB. */
+export function memoryFields(usage: NodeJS.MemoryUsage = process.memoryUsage()): MemoryFields {
+  return {
+    rssMB: mb(usage.rss),
+    heapUsedMB: mb(usage.heapUsed),
+    heapTotalMB: mb(usage.heapTotal),
+    externalMB: mb(usage.external),
+    arrayBuffersMB: mb(usage.arrayBuffers),
+  };
+}
+
+/**
+ * Logs a "memory" line (info) every `everyMs` until the returned function is called. The timer does not
+ * keep the process alive.
+ */
+export function startMemoryLog(
+  log: Logger,
+  everyMs: number,
+  usage: () => NodeJS.MemoryUsage = () => process.memoryUsage(),
+): () => void {
+  if (!(everyMs > 0)) throw new Error(`everyMs must be positive; got ${everyMs}`);
+  const timer = setInterval(() => log.info('memory', { ...memoryFields(usage()) }), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -60,4 +60,21 @@ describe('configuration', () => {
     expect(configSecrets(loadConfig({ DISCORD_TOKEN: token }))).toEqual([token]);
     expect(configSecrets(loadConfig({}))).toEqual([]);
   });
+
+  it('reads the memory settings, with defaults, and rejects bad values', () => {
+    const d = loadConfig({});
+    expect(d.memoryLogSeconds).toBe(0);
+    const c = loadConfig({ MEMORY_LOG_SECONDS: '60' });
+    expect(c.memoryLogSeconds).toBe(60);
+    let err: unknown;
+    try {
+      loadConfig({ MEMORY_LOG_SECONDS: '-1' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      'MEMORY_LOG_SECONDS must be a whole number from 0 to 86400; got "-1"',
+    ]);
+  });
 });

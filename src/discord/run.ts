@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { Events } from 'discord.js';
 import type { Services } from '../commands/commands.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import { type Logger, startMemoryLog } from '../log.js';
 import { CitebotDiscord } from './bot.js';
 
 export async function runBot(config: Config, services: Services): Promise<void> {
@@ -28,6 +28,7 @@ export async function runBot(config: Config, services: Services): Promise<void> 
     process.stderr.write(`citebot: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  if (config.memoryLogSeconds > 0) startMemoryLog(services.log, config.memoryLogSeconds * 1000);
   let stopping = false;
   const shutdown = (signal: string, code = 0) => {
     if (stopping) return;

@@ -164,6 +164,31 @@ describe('npm start with a token', () => {
     expect(output).not.toContain(FAKE_TOKEN);
   });
 
+  it('reports its memory once a second with MEMORY_LOG_SECONDS=1', async () => {
+    server = await FakeDiscord.start({ heartbeatIntervalMs: 250 });
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...envFor(server.apiBase), MEMORY_LOG_SECONDS: '1' },
+    });
+    child = proc;
+    let output = '';
+    proc.stdout?.on('data', (d) => (output += d));
+    proc.stderr?.on('data', (d) => (output += d));
+    const memoryLine =
+      /INFO {2}memory rssMB=(\d+(?:\.\d)?) heapUsedMB=(\d+(?:\.\d)?) heapTotalMB=(\d+(?:\.\d)?) externalMB=\d+(?:\.\d)? arrayBuffersMB=\d+(?:\.\d)?\n/gu;
+    const started = Date.now();
+    while ([...output.matchAll(memoryLine)].length < 2) {
+      if (Date.now() - started > 25_000) throw new Error(`no memory reports:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const [rss, heapUsed, heapTotal] = ([...output.matchAll(memoryLine)][0] ?? []).slice(1).map(Number);
+    expect(rss).toBeGreaterThan(heapTotal as number);
+    expect(heapTotal).toBeGreaterThanOrEqual(heapUsed as number);
+    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
+
   it('fails with one clear line and a non-zero exit when Discord cannot be reached', async () => {
     const port = await closedPort();
     const r = await runNpm(['start'], envFor(`http://127.0.0.1:${port}/api`));

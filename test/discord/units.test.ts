@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { APIEmbed } from 'discord-api-types/v10';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { answerQuestion } from '../../src/core/answer.js';
 import { CorpusIndex } from '../../src/core/corpus-index.js';
 import type { AnswerPassage, ArticleMeta, SourceText } from '../../src/core/types.js';
@@ -26,6 +26,7 @@ import {
   type ReplyPayload,
 } from '../../src/discord/render.js';
 import { AnswerStore, type StoredAnswer } from '../../src/discord/store.js';
+import { createLogger, memoryFields, startMemoryLog } from '../../src/log.js';
 import { mulberry32 } from '../../bench/generate.js';
 import { embedChars } from './embed-chars.js';
 
@@ -1199,5 +1200,57 @@ describe('Redactor', () => {
     form.append('files[0]', new Blob(['data']), 'a.txt');
     expect(JSON.parse(r.body(form).get('payload_json') as string)).toEqual({ content: '\\[redacted\\]' });
     expect(r.body(undefined)).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Memory report
+// ---------------------------------------------------------------------------
+
+describe('memory report', () => {
+  const usage: NodeJS.MemoryUsage = {
+    rss: 160 * 1024 * 1024,
+    heapTotal: 99.14 * 1024 * 1024,
+    heapUsed: 54.46 * 1024 * 1024,
+    external: 5 * 1024 * 1024,
+    arrayBuffers: 0.9 * 1024 * 1024,
+  };
+
+  it('reports every figure in MB with one decimal', () => {
+    expect(memoryFields(usage)).toEqual({
+      rssMB: 160,
+      heapUsedMB: 54.5,
+      heapTotalMB: 99.1,
+      externalMB: 5,
+      arrayBuffersMB: 0.9,
+    });
+    const real = memoryFields();
+    expect(real.rssMB).toBeGreaterThan(real.heapUsedMB);
+  });
+
+  it('logs one "memory" line per interval, as JSON fields too, until stopped', () => {
+    vi.useFakeTimers();
+    try {
+      const lines: string[] = [];
+      const log = createLogger({ json: true, write: (l) => lines.push(l) });
+      const stop = startMemoryLog(log, 1000, () => usage);
+      vi.advanceTimersByTime(3500);
+      expect(lines).toHaveLength(3);
+      expect(JSON.parse(lines[0] as string)).toMatchObject({
+        level: 'info',
+        msg: 'memory',
+        rssMB: 160,
+        heapUsedMB: 54.5,
+        heapTotalMB: 99.1,
+        externalMB: 5,
+        arrayBuffersMB: 0.9,
+      });
+      stop();
+      vi.advanceTimersByTime(5000);
+      expect(lines).toHaveLength(3);
+      expect(() => startMemoryLog(log, 0)).toThrow('everyMs must be positive; got 0');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -35,6 +35,11 @@ export interface Config {
   prf: boolean;
   /** Seconds between the bot's "memory" log lines (rss, heap, external, array buffers); 0 = none. */
   memoryLogSeconds: number;
+  /**
+   * How far V8 lets the old generation grow past the live heap before the next full collection, in
+   * percent (V8's --heap-growing-percent); 0 = V8's own heuristics. See README, Reliability.
+   */
+  heapGrowthPercent: number;
 }
 
 /**
@@ -142,6 +147,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     maxConcurrent: int('MAX_CONCURRENT', 8, 1, 256),
     maxQueue: int('MAX_QUEUE', 200, 0, 100_000),
     memoryLogSeconds: int('MEMORY_LOG_SECONDS', 0, 0, 86_400),
+    heapGrowthPercent: int('HEAP_GROWTH_PERCENT', 30, 0, 300),
   };
   if (token !== undefined) config.token = token;
   if (apiBase !== undefined) config.apiBase = apiBase.replace(/\/+$/u, '');

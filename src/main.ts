@@ -1,10 +1,11 @@
 /**
  * npm start: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
  */
-import { startServices, startupConfig } from './entry.js';
+import { applyHeapGrowth, startServices, startupConfig } from './entry.js';
 import { runTerminal } from './terminal/repl.js';
 
 const { config, log } = startupConfig();
+applyHeapGrowth(config, log);
 const services = await startServices(config, log);
 
 if (config.token) {

@@ -64,17 +64,20 @@ describe('configuration', () => {
   it('reads the memory settings, with defaults, and rejects bad values', () => {
     const d = loadConfig({});
     expect(d.memoryLogSeconds).toBe(0);
-    const c = loadConfig({ MEMORY_LOG_SECONDS: '60' });
+    expect(d.heapGrowthPercent).toBe(30);
+    const c = loadConfig({ MEMORY_LOG_SECONDS: '60', HEAP_GROWTH_PERCENT: '0' });
     expect(c.memoryLogSeconds).toBe(60);
+    expect(c.heapGrowthPercent).toBe(0);
     let err: unknown;
     try {
-      loadConfig({ MEMORY_LOG_SECONDS: '-1' });
+      loadConfig({ MEMORY_LOG_SECONDS: '-1', HEAP_GROWTH_PERCENT: '30%' });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual([
       'MEMORY_LOG_SECONDS must be a whole number from 0 to 86400; got "-1"',
+      'HEAP_GROWTH_PERCENT must be a whole number from 0 to 300; got "30%"',
     ]);
   });
 });

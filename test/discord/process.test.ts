@@ -164,7 +164,7 @@ describe('npm start with a token', () => {
     expect(output).not.toContain(FAKE_TOKEN);
   });
 
-  it('reports its memory once a second with MEMORY_LOG_SECONDS=1', async () => {
+  it('reports its memory once a second with MEMORY_LOG_SECONDS=1, and caps V8 heap growth by default', async () => {
     server = await FakeDiscord.start({ heartbeatIntervalMs: 250 });
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
@@ -184,6 +184,7 @@ describe('npm start with a token', () => {
     const [rss, heapUsed, heapTotal] = ([...output.matchAll(memoryLine)][0] ?? []).slice(1).map(Number);
     expect(rss).toBeGreaterThan(heapTotal as number);
     expect(heapTotal).toBeGreaterThanOrEqual(heapUsed as number);
+    expect(output).toContain('V8 heap growth capped percent=30');
     const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -22,7 +22,12 @@ export interface Explanation {
     /** Cosine similarity to the question (semantic stage). */
     similarity?: number;
   }[];
-  semantic?: { lexicalWeight: number; minSimilarity: number; best: number };
+  semantic?: {
+    lexicalWeight: number;
+    minSimilarity: number;
+    best: number;
+    smoothing: { candidates: number; neighbours: number; weight: number };
+  };
   answered: boolean;
   coverage: number;
   reason?: string;
@@ -76,6 +81,7 @@ export function explainQuestion(
             lexicalWeight: SEMANTIC.lexicalWeight,
             minSimilarity: SEMANTIC.minSimilarity,
             best: answer.similarity,
+            smoothing: { ...SEMANTIC.smoothing },
           },
         }
       : {}),
@@ -100,6 +106,12 @@ export function renderExplain(e: Explanation, style: Style): string {
         `Semantic stage: score = ${e.semantic.lexicalWeight} × lexical / best lexical + ${Math.round((1 - e.semantic.lexicalWeight) * 100) / 100} × cosine; closest passage ${Math.round(e.semantic.best * 100)}% similar (answers from ${Math.round(e.semantic.minSimilarity * 100)}%)`,
       ),
     );
+    const sm = e.semantic.smoothing;
+    if (sm.weight > 0) {
+      lines.push(
+        `  then neighbour smoothing: each of the best ${sm.candidates} (at most) keeps ${Math.round((1 - sm.weight) * 100)}% of its score and takes ${Math.round(sm.weight * 100)}% from its ${sm.neighbours} most similar candidates (TF-IDF cosine)`,
+      );
+    }
   } else {
     lines.push(style.dim('Semantic stage: off (lexical ranking only)'));
   }

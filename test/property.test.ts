@@ -664,7 +664,6 @@ const markedText: fc.Arbitrary<string> = fc
       passage,
       quote: text,
       quoteHighlights: tokenSpans,
-      textHighlights: [],
       score: 1,
       matchedTerms: [],
     });

@@ -220,31 +220,46 @@ function coverageOf(
 export function composePassage(index: CorpusIndex, hit: Hit): AnswerPassage {
   const text = hit.passage.text;
   const docTerms = new Set(hit.docTerms);
-  const textHighlights: Span[] = [];
-  const tokenWeights: { start: number; end: number; weight: number; term: string }[] = [];
+  // The matched tokens, as parallel arrays (no object per token).
+  const matched: MatchedTokens = { starts: [], ends: [], weights: [], terms: [] };
   const tokens = index.tokensOf(hit.passage.id);
   for (let k = 0; k < tokens.terms.length; k++) {
-    const hitTerm = (tokens.terms[k] as readonly string[]).find((t) => docTerms.has(t));
+    let hitTerm: string | undefined;
+    for (const t of tokens.terms[k] as readonly string[]) {
+      if (docTerms.has(t)) {
+        hitTerm = t;
+        break;
+      }
+    }
     if (hitTerm !== undefined) {
-      const start = tokens.starts[k] as number;
-      const end = tokens.ends[k] as number;
-      textHighlights.push([start, end]);
-      tokenWeights.push({ start, end, weight: index.idf(hitTerm), term: hitTerm });
+      matched.starts.push(tokens.starts[k] as number);
+      matched.ends.push(tokens.ends[k] as number);
+      matched.weights.push(index.idf(hitTerm));
+      matched.terms.push(hitTerm);
     }
   }
-  const { quote, from, to, prefix } = makeQuote(text, tokenWeights);
+  const { quote, from, to, prefix } = makeQuote(text, matched);
   const quoteHighlights: Span[] = [];
-  for (const [s, e] of textHighlights) {
+  for (let k = 0; k < matched.starts.length; k++) {
+    const s = matched.starts[k] as number;
+    const e = matched.ends[k] as number;
     if (s >= from && e <= to) quoteHighlights.push([s - from + prefix, e - from + prefix]);
   }
   return {
     passage: hit.passage,
     quote,
     quoteHighlights,
-    textHighlights,
     score: Math.round(hit.score * 1000) / 1000,
     matchedTerms: hit.queryTerms,
   };
+}
+
+/** Matched tokens of a passage, in text order: offsets, IDF weights and index terms. */
+interface MatchedTokens {
+  starts: number[];
+  ends: number[];
+  weights: number[];
+  terms: string[];
 }
 
 interface Sentence {
@@ -280,17 +295,21 @@ function isLowSurrogate(code: number): boolean {
 /** Chooses whole sentences around the matched words within QUOTE_CHARS, marking cuts with "…". */
 function makeQuote(
   text: string,
-  tokens: { start: number; end: number; weight: number; term: string }[],
+  tokens: MatchedTokens,
 ): { quote: string; from: number; to: number; prefix: number } {
   if (text.length <= QUOTE_CHARS) return { quote: text, from: 0, to: text.length, prefix: 0 };
   const sentences = sentencesOf(text);
-  // The matched tokens of each sentence, in one pass (tokens and sentences are both in order).
-  const inSentence: (typeof tokens)[] = sentences.map(() => []);
-  let k = 0;
-  for (const t of tokens) {
-    while (k < sentences.length && (sentences[k] as Sentence).end < t.end) k++;
-    const sk = sentences[k];
-    if (sk && t.start >= sk.start) inSentence[k]?.push(t);
+  // Each sentence's matched tokens as a range [first, end) of token indices, in one pass
+  // (tokens and sentences are both in order).
+  const first = new Int32Array(sentences.length);
+  const last = new Int32Array(sentences.length);
+  let t = 0;
+  for (let k = 0; k < sentences.length; k++) {
+    const sk = sentences[k] as Sentence;
+    while (t < tokens.starts.length && (tokens.starts[t] as number) < sk.start) t++;
+    first[k] = t;
+    while (t < tokens.ends.length && (tokens.ends[t] as number) <= sk.end) t++;
+    last[k] = t;
   }
   let best = { i: 0, j: 0, w: -1 };
   const seen = new Set<string>();
@@ -301,23 +320,28 @@ function makeQuote(
     for (let j = i; j < sentences.length; j++) {
       const sj = sentences[j] as Sentence;
       if (sj.end - si.start > QUOTE_CHARS && j > i) break;
-      for (const t of inSentence[j] ?? []) {
-        if (!seen.has(t.term)) {
-          seen.add(t.term);
-          w += t.weight;
+      for (let m = first[j] as number; m < (last[j] as number); m++) {
+        const term = tokens.terms[m] as string;
+        if (!seen.has(term)) {
+          seen.add(term);
+          w += tokens.weights[m] as number;
         }
       }
       // Prefer more distinct matched weight, then fewer sentences.
       if (w > best.w + 1e-9) best = { i, j, w };
     }
   }
-  const first = sentences[best.i] as Sentence;
-  const last = sentences[best.j] as Sentence;
-  let from = first.start;
-  let to = last.end;
+  let from = (sentences[best.i] as Sentence).start;
+  let to = (sentences[best.j] as Sentence).end;
   if (to - from > QUOTE_CHARS) {
     // One long sentence: cut a window around the first matched word, at word boundaries.
-    const anchor = tokens.find((t) => t.start >= from && t.end <= to)?.start ?? from;
+    let anchor = from;
+    for (let m = 0; m < tokens.starts.length; m++) {
+      if ((tokens.starts[m] as number) >= from && (tokens.ends[m] as number) <= to) {
+        anchor = tokens.starts[m] as number;
+        break;
+      }
+    }
     let s = Math.max(from, anchor - Math.floor(QUOTE_CHARS / 3));
     let e = Math.min(to, s + QUOTE_CHARS);
     s = Math.max(from, e - QUOTE_CHARS);

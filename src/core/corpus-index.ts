@@ -695,6 +695,7 @@ export class CorpusIndex {
     /** Every posting list a query term matched (exact or fuzzy), to name the matched document terms. */
     const matched: { q: number; term: string; data: PostingData }[] = [];
     const add = (q: number, data: PostingData, weight: number) => {
+      const bit = 1 << q;
       for (let f = 0; f < nFields; f++) {
         const docs = data.get(f);
         if (!docs) continue;
@@ -702,15 +703,16 @@ export class CorpusIndex {
         const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
         const w = weight * (boosts[f] as number) * idf;
         const avgLen = avg[f] || 1;
-        for (const [doc, tf] of docs) {
+        // forEach, not for…of: no [key, value] array per posting.
+        docs.forEach((tf, doc) => {
           const len = lengths[doc * nFields + f] as number;
           const s =
             w *
             (params.d + (tf * (params.k + 1)) / (tf + params.k * (1 - params.b + (params.b * len) / avgLen)));
           if (mask[doc] === 0) order[touched++] = doc;
           score[doc] = (score[doc] as number) + s;
-          mask[doc] = (mask[doc] as number) | (1 << q);
-        }
+          mask[doc] = (mask[doc] as number) | bit;
+        });
       }
     };
     terms.forEach((t, q) => {
@@ -733,31 +735,38 @@ export class CorpusIndex {
     });
     const hits: Hit[] = [];
     const file = options.file;
-    const candidates: { doc: number; score: number; raw: number; seen: number }[] = [];
+    // Final scores and MiniSearch's order for ties (raw score × terms matched, then first seen),
+    // in the scratch arrays; candidates are positions in `order`.
+    const finals = new Float64Array(touched);
+    const raws = new Float64Array(touched);
+    const kept: number[] = [];
     for (let k = 0; k < touched; k++) {
       const doc = order[k] as number;
       const m = mask[doc] as number;
       let count = 0;
       for (let bits = m; bits !== 0; bits &= bits - 1) count++;
-      const raw = score[doc] as number;
+      const raw = (score[doc] as number) * count;
       score[doc] = 0;
       mask[doc] = 0;
       if (file !== undefined && this.passages[doc]?.origin.file !== file) continue;
-      const scaled = raw * count;
-      candidates.push({
-        doc,
-        score: scaled / Math.max(1, count) ** (1 - this.ranking.coordination),
-        raw: scaled,
-        seen: k,
-      });
+      raws[k] = raw;
+      finals[k] = raw / Math.max(1, count) ** (1 - this.ranking.coordination);
+      kept.push(k);
     }
-    candidates.sort((a, b) => b.score - a.score || b.raw - a.raw || a.seen - b.seen);
-    for (const c of candidates.slice(0, limit)) {
-      const passage = this.passages[c.doc];
+    kept.sort(
+      (a, b) =>
+        (finals[b] as number) - (finals[a] as number) || (raws[b] as number) - (raws[a] as number) || a - b,
+    );
+    for (const k of kept.slice(0, limit)) {
+      const doc = order[k] as number;
+      const passage = this.passages[doc];
       if (!passage) continue;
       const queryTerms: string[] = [];
       const docTerms: string[] = [];
-      const found = matched.filter((m) => [...m.data.values()].some((docs) => docs.has(c.doc)));
+      const found = matched.filter((m) => {
+        for (const docs of m.data.values()) if (docs.has(doc)) return true;
+        return false;
+      });
       for (const m of found) {
         const source = (terms[m.q] as WeightedTerm).term;
         if (!expansion?.has(source) && !queryTerms.includes(source)) queryTerms.push(source);
@@ -768,7 +777,7 @@ export class CorpusIndex {
           docTerms.push(m.term);
         }
       }
-      hits.push({ passage, score: c.score, queryTerms, docTerms });
+      hits.push({ passage, score: finals[k] as number, queryTerms, docTerms });
     }
     return hits;
   }

@@ -71,8 +71,6 @@ export interface AnswerPassage {
   quote: string;
   /** Ranges of `quote` holding matched words, for highlighting. */
   quoteHighlights: Span[];
-  /** Ranges of `passage.text` holding matched words. */
-  textHighlights: Span[];
   /** The ranking score (higher is better). */
   score: number;
   /** Processed query terms this passage matched. */

@@ -18,7 +18,7 @@ import { Document } from 'flexsearch';
 import { buildLunr, type PeerDoc } from '../scripts/lib/peers.js';
 import { isStopWord, normalizeWord } from '../src/core/text.js';
 import { parseQuestionSet } from '../src/eval/questions.js';
-import { type GeneratedFile, generateQuestions } from './generate.js';
+import { type GeneratedFile, generateQuestions, mulberry32 } from './generate.js';
 
 export type { PeerDoc };
 
@@ -243,4 +243,28 @@ export function distinctQuestions(
     }
   }
   return out;
+}
+
+/**
+ * Warm-up questions that the index declines: the given questions with every word's letters
+ * shuffled (seeded), so that typo tolerance, corrections and "did you mean" suggestions run
+ * during warm-up as they do for the timed questions that are declined. Never timed.
+ */
+export function scrambledQuestions(
+  questions: readonly BenchQuestionItem[],
+  count: number,
+  seed: number,
+): BenchQuestionItem[] {
+  const rng = mulberry32(seed);
+  return questions.slice(0, count).map(({ q }) => ({
+    q: q.replace(/\p{L}{4,}/gu, (word) => {
+      const letters = [...word];
+      for (let i = letters.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [letters[i], letters[j]] = [letters[j] as string, letters[i] as string];
+      }
+      return letters.join('');
+    }),
+    kind: 'scrambled',
+  }));
 }

@@ -36,6 +36,7 @@ import {
   buildPeer,
   canCollectGarbage,
   distinctQuestions,
+  scrambledQuestions,
   evalQuestions,
   type LatencySummary,
   PEERS,
@@ -248,6 +249,11 @@ async function prepare(task: Extract<Task, { kind: 'prepare' }>): Promise<Prepar
   const taken = new Set(timed.map((t) => t.q));
   timed.push(...distinctQuestions(files, task.questions - timed.length, DEFAULT_SEED, taken));
   const warm = distinctQuestions(files, task.warm, DEFAULT_SEED + 1, new Set(timed.map((t) => t.q)));
+  // A fifth of the warm-up declined on purpose (words scrambled), so the decline path is warm too.
+  const taken2 = new Set(timed.map((t) => t.q));
+  warm.push(
+    ...scrambledQuestions(warm, Math.ceil(task.warm / 5), DEFAULT_SEED + 2).filter((w) => !taken2.has(w.q)),
+  );
   const questionsFile = path.join(work, 'questions.json');
   const questions: QuestionFile = { timed, warm };
   await writeFile(questionsFile, JSON.stringify(questions));

@@ -1,6 +1,7 @@
 /**
- * npm run soak [-- --count 10000 --rate 100 --reindex-ms 2000]
+ * npm run soak [-- --count 10000 --rate 100 --reindex-ms 2000 --semantic on|off]
  *
+ * The bot runs with its defaults, semantic stage on unless `--semantic off`.
  * Sends `/ask` interactions at a fixed rate through the real bot and the fake Discord
  * (test/harness) on 127.0.0.1, re-indexes every 2 s, and injects random faults:
  * 429s, 500s and slow responses on interaction callbacks, interactions that expire
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     'reindex-ms': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '7' },
+    // The semantic stage, on as shipped; off measures the lexical fallback.
+    semantic: { type: 'string', default: 'on' },
     // Also write everything the bot prints to this file (for investigating a run).
     'bot-log': { type: 'string' },
   },
@@ -38,6 +41,9 @@ for (const [name, v] of [
   ['--reindex-ms', reindexMs],
 ] as const) {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number; got ${v}`);
+}
+if (values.semantic !== 'on' && values.semantic !== 'off') {
+  throw new Error(`--semantic must be on or off; got ${JSON.stringify(values.semantic)}`);
 }
 
 // Seeded, so a run's faults can be replayed.
@@ -75,7 +81,7 @@ const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     CACHE_DIR: cacheDir,
     COOLDOWN_QUESTIONS: '1000',
     OWNER_IDS: OWNER.id,
-    SEMANTIC: 'off',
+    SEMANTIC: values.semantic,
     LOG_LEVEL: 'info',
     // The bot's own memory report (a production option: one log line a second, nothing else changes).
     MEMORY_LOG_SECONDS: '1',

@@ -65,6 +65,8 @@ export interface AskRequest {
   results?: number;
   /** Article filter: file or title, as the user typed it. */
   article?: string;
+  /** Skip the semantic stage and answer lexically (a surface under load sheds the costly part). */
+  lexicalOnly?: boolean;
 }
 
 function notReady(): CommandError {
@@ -111,7 +113,7 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
     options.file = article.file;
   }
   const embedder = services.embedder;
-  if (embedder && index.vectors?.model === embedder.model) {
+  if (embedder && !req.lexicalOnly && index.vectors?.model === embedder.model) {
     try {
       [options.queryVector] = await embedder.embed([req.question.trim()]);
     } catch (err) {

@@ -95,6 +95,13 @@ export const QUEUE_WAIT_MS = 2_000;
 export const BUSY_MESSAGE = 'citebot is busy, try again in a few seconds.';
 
 /**
+ * Load shedding: a question whose answer starts while others wait for a slot, or more than this long
+ * after it arrived, is answered without the semantic stage (lexically, in about a millisecond instead of
+ * about ten), so a backlog drains instead of growing past Discord's 3 s window.
+ */
+export const SEMANTIC_SKIP_AFTER_MS = 250;
+
+/**
  * A POST that creates a message (a follow-up, a channel message) failed in a way that leaves its outcome
  * unknown (timeout, reset connection): Discord may have created the message. It is not retried, so a
  * retry can never post twice.
@@ -590,7 +597,9 @@ export class CitebotDiscord {
     const cd = this.#cooldown(i.user.id);
     if (!cd.ok) return this.#send(i, renderNote(cd.message));
     const { isPrivate, canPost, ...askReq } = req;
-    const r = await this.#queued(i, isPrivate, () => ask(this.#services, askReq));
+    const r = await this.#queued(i, isPrivate, (late) =>
+      ask(this.#services, late ? { ...askReq, lexicalOnly: true } : askReq),
+    );
     if (r === BUSY) {
       // Overload is not the user's doing: the refused question does not count against their allowance.
       this.#questions.refund(i.user.id);
@@ -607,6 +616,19 @@ export class CitebotDiscord {
     await this.#send(i, renderAnswerPage(stored, 0, { signer: this.signer, canPost }));
   }
 
+  /** Whether a job starting now should shed the semantic stage (see SEMANTIC_SKIP_AFTER_MS). */
+  #late(receivedAt: number, id: string): boolean {
+    const late = this.#queue.waiting > 0 || Date.now() - receivedAt > SEMANTIC_SKIP_AFTER_MS;
+    if (late && this.#services.embedder) {
+      this.#services.log.debug('under load: answering lexically', {
+        id,
+        waitedMs: Date.now() - receivedAt,
+        waiting: this.#queue.waiting,
+      });
+    }
+    return late;
+  }
+
   /**
    * Runs `job` through the work queue for an interaction. Discord's 3 s window is not missed: when the
    * queue is full, or the job has not started QUEUE_WAIT_MS after the interaction arrived, the job is
@@ -616,7 +638,7 @@ export class CitebotDiscord {
   async #queued<T>(
     i: RepliableInteraction,
     ephemeral: boolean,
-    job: () => Promise<T>,
+    job: (late: boolean) => Promise<T>,
   ): Promise<T | typeof BUSY> {
     const receivedAt = this.#receivedAt.get(i) ?? Date.now();
     const abort = new AbortController();
@@ -643,7 +665,7 @@ export class CitebotDiscord {
       return await this.#queue.add(
         () => {
           started = true;
-          return job();
+          return job(this.#late(receivedAt, i.id));
         },
         { signal: abort.signal },
       );
@@ -846,7 +868,13 @@ export class CitebotDiscord {
       }
       let r: Awaited<ReturnType<typeof ask>>;
       try {
-        r = await this.#queue.add(() => ask(this.#services, { question: cutQuestion(question) }));
+        const receivedAt = Date.now();
+        r = await this.#queue.add(() =>
+          ask(this.#services, {
+            question: cutQuestion(question),
+            ...(this.#late(receivedAt, m.id) ? { lexicalOnly: true } : {}),
+          }),
+        );
       } catch (err) {
         if (!(err instanceof QueueFullError)) throw err;
         this.#questions.refund(m.author.id);

@@ -78,6 +78,21 @@ async function until(what: string, check: () => boolean, timeoutMs = 5000): Prom
   }
 }
 
+/**
+ * Puts a test model in as the semantic stage (the live snapshot claims vectors from it) and
+ * returns a function that takes it out again.
+ */
+function useModel(services: Services, model: Embedder): () => void {
+  const index = services.library.index as unknown as { vectors: unknown };
+  const vectors = index.vectors;
+  index.vectors = { model: model.model, vectors: [] };
+  services.embedder = model;
+  return () => {
+    index.vectors = vectors;
+    delete services.embedder;
+  };
+}
+
 const ok = (r: RecordedRequest) => r.status !== undefined && r.status >= 200 && r.status < 300;
 const descriptionOf = (body: Json): string =>
   body?.data?.embeds?.[0]?.description ?? body?.embeds?.[0]?.description ?? '';
@@ -503,10 +518,7 @@ describe('overload', () => {
         throw new Error('slow model gave up');
       },
     };
-    const index = run.services.library.index as unknown as { vectors: unknown };
-    const vectors = index.vectors;
-    index.vectors = { model: slow.model, vectors: [] };
-    run.services.embedder = slow;
+    const restore = useModel(run.services, slow);
     try {
       const payloads = Array.from({ length: 300 }, () =>
         slashCommand({ name: 'ask', options: { question: 'What is nanoGPT?' }, user: user() }),
@@ -573,8 +585,7 @@ describe('overload', () => {
       expect(descriptionOf(edit.body)).toContain('**nanoGPT**');
       expect(run.server.callbacks(slowOne.id)).toHaveLength(1);
     } finally {
-      index.vectors = vectors;
-      delete run.services.embedder;
+      restore();
     }
     await expectAnswers(run.server);
     await run.stop();
@@ -597,10 +608,7 @@ describe('load shedding', () => {
         throw new Error('slow model gave up');
       },
     };
-    const index = run.services.library.index as unknown as { vectors: unknown };
-    const vectors = index.vectors;
-    index.vectors = { model: slow.model, vectors: [] };
-    run.services.embedder = slow;
+    const restore = useModel(run.services, slow);
     try {
       const payloads = Array.from({ length: 20 }, () =>
         slashCommand({ name: 'ask', options: { question: 'What is nanoGPT?' }, user: user() }),
@@ -618,8 +626,7 @@ describe('load shedding', () => {
       expect(embedCalls).toBeLessThanOrEqual(3);
       expect(run.logs.some((l) => l.includes('under load: answering lexically'))).toBe(true);
     } finally {
-      index.vectors = vectors;
-      delete run.services.embedder;
+      restore();
     }
     await expectAnswers(run.server);
     await run.stop();
@@ -641,10 +648,7 @@ describe('overload and the per-user allowance', () => {
         throw new Error('slow model gave up');
       },
     };
-    const index = run.services.library.index as unknown as { vectors: unknown };
-    const vectors = index.vectors;
-    index.vectors = { model: slow.model, vectors: [] };
-    run.services.embedder = slow;
+    const restore = useModel(run.services, slow);
     const u = user();
     const refused = /You're asking quickly/;
     try {
@@ -667,8 +671,7 @@ describe('overload and the per-user allowance', () => {
       expect(descriptionOf(dmBusy.body)).toContain(BUSY_MESSAGE);
       release();
     } finally {
-      index.vectors = vectors;
-      delete run.services.embedder;
+      restore();
     }
     await until('the slot to be free', () => run.bot.queue.running === 0);
     // The bot has room again: the user still has both questions of the allowance...

@@ -735,8 +735,8 @@ export class CorpusIndex {
     });
     const hits: Hit[] = [];
     const file = options.file;
-    // Final scores and MiniSearch's order for ties (raw score × terms matched, then first seen),
-    // in the scratch arrays; candidates are positions in `order`.
+    // Final scores, ordered as MiniSearch orders ties (raw score × terms matched, then first
+    // seen); a candidate is its position in `order`. Reading a passage clears its scratch slots.
     const finals = new Float64Array(touched);
     const raws = new Float64Array(touched);
     const kept: number[] = [];

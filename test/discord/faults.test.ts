@@ -3,70 +3,23 @@
  * REST answers 429/500 or stalls, interactions expire, discord.js chokes on a payload, and a flood of
  * interactions meets a slow answer. After every fault the bot answers the next interaction correctly.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/commands/commands.js';
-import { type Env, loadConfig } from '../../src/config.js';
-import { Library } from '../../src/corpus/library.js';
-import { type BotOptions, BUSY_MESSAGE, CitebotDiscord, scrubPaths } from '../../src/discord/bot.js';
+import { BUSY_MESSAGE, scrubPaths } from '../../src/discord/bot.js';
 import { QueueFullError, WorkQueue } from '../../src/discord/queue.js';
 import { installCrashGuard, isDiscordDispatchError } from '../../src/discord/run.js';
 import { createLogger } from '../../src/log.js';
 import type { Embedder } from '../../src/semantic/embedder.js';
 import {
   button,
-  FAKE_TOKEN,
   FakeDiscord,
-  type FakeDiscordOptions,
   type Json,
   messageCreate,
   type RecordedRequest,
   slashCommand,
   user,
 } from '../harness/index.js';
-import { ROOT } from './setup.js';
-
-interface Bot {
-  server: FakeDiscord;
-  bot: CitebotDiscord;
-  services: Services;
-  logs: string[];
-  stop(): Promise<void>;
-}
-
-/** Like setup.ts's startBot, with the bot's own options (a short REST timeout, no dispatch guard). */
-async function start(
-  env: Env = {},
-  opts: { server?: FakeDiscordOptions; bot?: Partial<BotOptions> } = {},
-): Promise<Bot> {
-  const server = await FakeDiscord.start({ heartbeatIntervalMs: 250, ...opts.server });
-  const config = loadConfig(
-    {
-      DISCORD_TOKEN: FAKE_TOKEN,
-      DISCORD_API_BASE: server.apiBase,
-      CORPUS_DIR: path.join(ROOT, 'corpus'),
-      ...env,
-    },
-    ROOT,
-  );
-  const logs: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [FAKE_TOKEN], write: (l) => logs.push(l) });
-  const library = new Library({ dir: config.corpusDir });
-  await library.reindex();
-  const services: Services = { library, log };
-  const bot = new CitebotDiscord({ config, services, ...opts.bot });
-  await bot.start();
-  return {
-    server,
-    bot,
-    services,
-    logs,
-    async stop() {
-      await bot.stop(2000);
-      await server.close();
-    },
-  };
-}
+import { type Running, startBot } from './setup.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -111,9 +64,9 @@ async function expectAnswers(server: FakeDiscord, timeoutMs = 3000): Promise<voi
 // ---------------------------------------------------------------------------------------------------------
 
 describe('gateway faults', () => {
-  let run: Bot;
+  let run: Running;
   beforeAll(async () => {
-    run = await start();
+    run = await startBot();
   });
   afterAll(async () => run?.stop());
 
@@ -174,10 +127,10 @@ describe('gateway faults', () => {
 // ---------------------------------------------------------------------------------------------------------
 
 describe('REST faults', () => {
-  let run: Bot;
+  let run: Running;
   beforeAll(async () => {
     // A 1 s REST timeout (10 s in production) so timeouts are quick to provoke; Discord's 3 s deadline on.
-    run = await start(
+    run = await startBot(
       { COOLDOWN_QUESTIONS: '1000' },
       { server: { interactionDeadlineMs: 3000 }, bot: { clientOptions: { rest: { timeout: 1000 } } } },
     );
@@ -408,7 +361,7 @@ describe('a gateway event discord.js cannot parse', () => {
   }
 
   it('is skipped by the guarded dispatch: logged with an error id, answered with it, and the bot keeps answering', async () => {
-    const run = await start();
+    const run = await startBot();
     try {
       const bad = malformed();
       const cb = await run.server.interact(bad.payload);
@@ -434,7 +387,7 @@ describe('a gateway event discord.js cannot parse', () => {
   });
 
   it('without the guard, reaches the process-level guard of run.ts, which keeps the bot running', async () => {
-    const run = await start({}, { bot: { guardGatewayDispatch: false } });
+    const run = await startBot({}, { bot: { guardGatewayDispatch: false } });
     // vitest's own listeners would report the (expected) unhandled rejection as a failure: set them
     // aside while the guard is the only listener, and put everything back afterwards.
     const savedExceptions = process.listeners('uncaughtException');
@@ -500,7 +453,7 @@ describe('a gateway event discord.js cannot parse', () => {
 
 describe('overload', () => {
   it('a flood of 300 interactions on 2 slots + 10 waiting: each gets exactly one first response within 3 s, some "busy"; a slower answer is deferred', async () => {
-    const run = await start(
+    const run = await startBot(
       { MAX_CONCURRENT: '2', MAX_QUEUE: '10', LOG_LEVEL: 'info' },
       { server: { interactionDeadlineMs: 3000 } },
     );
@@ -594,7 +547,7 @@ describe('overload', () => {
 
 describe('load shedding', () => {
   it('questions that wait for a slot skip the semantic stage, so a backlog is answered in time instead of "busy"', async () => {
-    const run = await start(
+    const run = await startBot(
       { MAX_CONCURRENT: '1', MAX_QUEUE: '50', LOG_LEVEL: 'info' },
       { server: { interactionDeadlineMs: 3000 } },
     );
@@ -635,7 +588,7 @@ describe('load shedding', () => {
 
 describe('overload and the per-user allowance', () => {
   it('a "busy" refusal does not use up the user\'s questions (slash commands and DMs)', async () => {
-    const run = await start({ MAX_CONCURRENT: '1', MAX_QUEUE: '0', COOLDOWN_QUESTIONS: '2' });
+    const run = await startBot({ MAX_CONCURRENT: '1', MAX_QUEUE: '0', COOLDOWN_QUESTIONS: '2' });
     // The one slot is held by a slow answer (the semantic stage's model, held until released, then fails).
     let release: () => void = () => undefined;
     const slow: Embedder = {

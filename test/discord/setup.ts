@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Services } from '../../src/commands/commands.js';
 import { type Env, loadConfig } from '../../src/config.js';
 import { Library } from '../../src/corpus/library.js';
-import { CitebotDiscord } from '../../src/discord/bot.js';
+import { type BotOptions, CitebotDiscord } from '../../src/discord/bot.js';
 import { AnswerStore } from '../../src/discord/store.js';
 import { createLogger } from '../../src/log.js';
 import { FAKE_TOKEN, FakeDiscord, type FakeDiscordOptions } from '../harness/index.js';
@@ -23,7 +23,13 @@ export interface Running {
 
 export async function startBot(
   env: Env = {},
-  opts: { server?: FakeDiscordOptions; store?: AnswerStore; corpusDir?: string } = {},
+  opts: {
+    server?: FakeDiscordOptions;
+    store?: AnswerStore;
+    corpusDir?: string;
+    /** The bot's own options (a short REST timeout, no dispatch guard, …). */
+    bot?: Partial<Omit<BotOptions, 'config' | 'services'>>;
+  } = {},
 ): Promise<Running> {
   const server = await FakeDiscord.start({ heartbeatIntervalMs: 250, ...opts.server });
   const config = loadConfig(
@@ -40,7 +46,12 @@ export async function startBot(
   const library = new Library({ dir: config.corpusDir });
   await library.reindex();
   const services: Services = { library, log };
-  const bot = new CitebotDiscord({ config, services, ...(opts.store ? { store: opts.store } : {}) });
+  const bot = new CitebotDiscord({
+    config,
+    services,
+    ...(opts.store ? { store: opts.store } : {}),
+    ...opts.bot,
+  });
   await bot.start();
   return {
     server,

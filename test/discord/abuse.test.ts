@@ -13,12 +13,9 @@ import { ApplicationCommandOptionType } from 'discord.js';
 import {
   autocomplete,
   button,
-  DEFAULT_CHANNEL_ID,
-  DEFAULT_GUILD_ID,
   DEFAULT_PERMISSIONS,
   FAKE_TOKEN,
   FakeDiscord,
-  guild,
   type Json,
   messageContextMenu,
   messageCreate,
@@ -27,24 +24,13 @@ import {
   user,
 } from '../harness/index.js';
 import { embedChars } from './embed-chars.js';
-import { ROOT, type Running, startBot } from './setup.js';
+import { MANAGE_GUILD, MOD_ROLE, moderatedGuild, OTHER_ROLE, ROOT, type Running, startBot } from './setup.js';
 
-const MANAGE_GUILD = 1n << 5n;
-const MOD_ROLE = '123456789012345678';
-const OTHER_ROLE = '999999999999999999';
 const OWNER = user();
 
 let run: Running;
 beforeAll(async () => {
-  const withRoles = guild({
-    id: DEFAULT_GUILD_ID,
-    name: 'Test Guild',
-    channels: [{ id: DEFAULT_CHANNEL_ID }],
-    roles: [
-      { id: MOD_ROLE, name: 'Moderators' },
-      { id: OTHER_ROLE, name: 'Members' },
-    ],
-  });
+  const withRoles = moderatedGuild();
   run = await startBot(
     { MODERATOR_ROLE_IDS: MOD_ROLE, OWNER_IDS: OWNER.id, COOLDOWN_QUESTIONS: '5' },
     { server: { guilds: [withRoles] } },

@@ -4,33 +4,19 @@ import {
   autocomplete,
   BOT_USER,
   button,
-  DEFAULT_CHANNEL_ID,
-  DEFAULT_GUILD_ID,
   FAKE_TOKEN,
-  guild,
   messageContextMenu,
   messageCreate,
   slashCommand,
   user,
 } from '../harness/index.js';
-import { type Running, startBot } from './setup.js';
+import { MANAGE_GUILD, MOD_ROLE, moderatedGuild, OTHER_ROLE, type Running, startBot } from './setup.js';
 
 let run: Running;
-const MANAGE_GUILD = 1n << 5n;
-const MOD_ROLE = '123456789012345678';
-const OTHER_ROLE = '999999999999999999';
 const OWNER = user();
 
 beforeAll(async () => {
-  const withRoles = guild({
-    id: DEFAULT_GUILD_ID,
-    name: 'Test Guild',
-    channels: [{ id: DEFAULT_CHANNEL_ID }],
-    roles: [
-      { id: MOD_ROLE, name: 'Moderators' },
-      { id: OTHER_ROLE, name: 'Members' },
-    ],
-  });
+  const withRoles = moderatedGuild();
   run = await startBot(
     { MODERATOR_ROLE_IDS: MOD_ROLE, OWNER_IDS: OWNER.id },
     { server: { guilds: [withRoles] } },

@@ -9,9 +9,35 @@ import { Library } from '../../src/corpus/library.js';
 import { type BotOptions, CitebotDiscord } from '../../src/discord/bot.js';
 import { AnswerStore } from '../../src/discord/store.js';
 import { createLogger } from '../../src/log.js';
-import { FAKE_TOKEN, FakeDiscord, type FakeDiscordOptions } from '../harness/index.js';
+import {
+  DEFAULT_CHANNEL_ID,
+  DEFAULT_GUILD_ID,
+  FAKE_TOKEN,
+  FakeDiscord,
+  type FakeDiscordOptions,
+  guild,
+} from '../harness/index.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The Manage Server permission bit. */
+export const MANAGE_GUILD = 1n << 5n;
+/** Role ids of the test guild made by moderatedGuild(). */
+export const MOD_ROLE = '123456789012345678';
+export const OTHER_ROLE = '999999999999999999';
+
+/** The default test guild with a moderator role and an ordinary one. */
+export function moderatedGuild(): ReturnType<typeof guild> {
+  return guild({
+    id: DEFAULT_GUILD_ID,
+    name: 'Test Guild',
+    channels: [{ id: DEFAULT_CHANNEL_ID }],
+    roles: [
+      { id: MOD_ROLE, name: 'Moderators' },
+      { id: OTHER_ROLE, name: 'Members' },
+    ],
+  });
+}
 
 export interface Running {
   server: FakeDiscord;

@@ -30,7 +30,7 @@ import {
 import { AnswerStore, type StoredAnswer } from '../src/discord/store.js';
 import { answerJson } from '../src/render/json.js';
 import { ansiStyle, plainStyle, renderAsk } from '../src/render/terminal.js';
-import { embedChars } from './discord/embed-chars.js';
+import { embedChars, isEscape, unformat, ZWSP } from './discord/markdown.js';
 
 const SEED = process.env.FC_SEED === 'random' ? undefined : Number(process.env.FC_SEED ?? 20_250_719);
 fc.configureGlobal({
@@ -42,7 +42,6 @@ fc.configureGlobal({
   markInterruptAsFailure: true,
 });
 
-const ZWSP = '\u200b';
 const SIGNER = new CustomIdSigner();
 
 // ---------------------------------------------------------------------------
@@ -253,32 +252,6 @@ function loneSurrogateAt(s: string): number {
 function wellFormed(s: string): string {
   // With the u flag a surrogate class matches only lone halves: a pair is one astral code point.
   return s.replace(/[\ud800-\udfff]/gu, '\ufffd');
-}
-
-/** Discord only treats a backslash before a non-alphanumeric, non-space character as an escape. */
-function isEscape(s: string, i: number): boolean {
-  const next = s[i + 1];
-  return s[i] === '\\' && next !== undefined && !/[0-9A-Za-z\s]/u.test(next);
-}
-
-/**
- * Reads rendered Markdown back as plain text: backslash escapes become the escaped
- * character, `**` bold markers and zero-width spaces disappear.
- */
-function unformat(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (isEscape(s, i)) {
-      out += s[i + 1];
-      i++;
-    } else if (c === '*' && s[i + 1] === '*') {
-      i++;
-    } else if (c !== ZWSP) {
-      out += c;
-    }
-  }
-  return out;
 }
 
 /** What the renderer may change in verbatim text: flattened characters become spaces, ZWSP and lone surrogates may go. */

@@ -23,7 +23,7 @@ import {
   slashCommand,
   user,
 } from '../harness/index.js';
-import { embedChars } from './embed-chars.js';
+import { embedChars } from './markdown.js';
 import { MANAGE_GUILD, MOD_ROLE, moderatedGuild, OTHER_ROLE, ROOT, type Running, startBot } from './setup.js';
 
 const OWNER = user();

@@ -28,34 +28,11 @@ import {
 import { AnswerStore, type StoredAnswer } from '../../src/discord/store.js';
 import { createLogger, memoryFields, startMemoryLog } from '../../src/log.js';
 import { mulberry32 } from '../../bench/generate.js';
-import { embedChars } from './embed-chars.js';
-
-const ZWSP = '\u200b';
+import { embedChars, unformat, ZWSP } from './markdown.js';
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/**
- * Reads Discord Markdown back as plain text: a backslash escape becomes the escaped
- * character, `**` bold markers and zero-width spaces disappear. Anything else (a stray
- * single `*`, say) is kept, so broken formatting shows up as a difference.
- */
-function unformat(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (c === '\\' && i + 1 < s.length) {
-      out += s[i + 1];
-      i++;
-    } else if (c === '*' && s[i + 1] === '*') {
-      i++;
-    } else if (c !== ZWSP) {
-      out += c;
-    }
-  }
-  return out;
-}
 
 function totalChars(embeds: APIEmbed[]): number {
   return embeds.reduce((s, e) => s + embedChars(e), 0);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { answerQuestion } from '../src/core/answer.js';
 import { CorpusIndex, PRF_SETTINGS, type RankingOptions } from '../src/core/corpus-index.js';
+import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import {
   type Cranfield,
@@ -56,13 +57,7 @@ async function questionSet(): Promise<void> {
   if (!values.lexical) {
     const embedder = await loadUseLite();
     const t = performance.now();
-    index = index.withVectors({
-      model: embedder.model,
-      vectors: await embedPassages(
-        embedder,
-        index.passages.map((p) => p.text),
-      ),
-    });
+    index = await embedIndex(index, embedder);
     const questions = set.questions.map((q) => q.q.trim());
     const qv = await embedder.embed(questions);
     vectors = new Map(questions.map((q, i) => [q, qv[i] as Float32Array]));

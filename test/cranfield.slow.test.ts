@@ -8,8 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
+import { embedIndex } from '../src/corpus/library.js';
 import { docAsArticle, parseCranfield, rankAll, scoreRankings } from '../src/eval/cranfield.js';
-import { embedPassages, loadUseLite } from '../src/semantic/embedder.js';
+import { loadUseLite } from '../src/semantic/embedder.js';
 
 const cranDir = path.resolve(import.meta.dirname, '../../shared/cranfield');
 const haveCranfield = ['cran.all.1400', 'cran.qry', 'cranqrel'].every((f) =>
@@ -26,13 +27,7 @@ describe.skipIf(!haveCranfield)('Cranfield-1400, semantic stage on (the default)
     });
     const base = CorpusIndex.build(c.docs.map(docAsArticle));
     const embedder = await loadUseLite();
-    const index = base.withVectors({
-      model: embedder.model,
-      vectors: await embedPassages(
-        embedder,
-        base.passages.map((p) => p.text),
-      ),
-    });
+    const index = await embedIndex(base, embedder);
     const queryVectors = new Map(
       (await embedder.embed(c.queries.map((q) => q.text))).map((v, i) => [c.queries[i]?.text ?? '', v]),
     );

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CorpusIndex } from '../src/core/corpus-index.js';
+import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import {
   countRelevant,
@@ -11,7 +12,7 @@ import {
   scoreRankings,
 } from '../src/eval/cranfield.js';
 import { evaluateQuestions, hit3Of, parseQuestionSet, type QuestionEval } from '../src/eval/questions.js';
-import { embedPassages, loadUseLite } from '../src/semantic/embedder.js';
+import { loadUseLite } from '../src/semantic/embedder.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const set = parseQuestionSet(JSON.parse(readFileSync(path.join(root, 'test/eval/questions.json'), 'utf8')));
@@ -30,13 +31,7 @@ describe('the labelled question set', () => {
 describe('relevance with the semantic stage on (the default)', async () => {
   const base = CorpusIndex.build((await loadCorpus(path.join(root, 'corpus'))).sources);
   const embedder = await loadUseLite();
-  const index = base.withVectors({
-    model: embedder.model,
-    vectors: await embedPassages(
-      embedder,
-      base.passages.map((p) => p.text),
-    ),
-  });
+  const index = await embedIndex(base, embedder);
   const questions = set.questions.map((q) => q.q.trim());
   const qv = await embedder.embed(questions);
   const r = evaluateQuestions(index, set, new Map(questions.map((q, i) => [q, qv[i] as Float32Array])));

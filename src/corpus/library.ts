@@ -40,6 +40,23 @@ export interface LibraryOptions extends LoadOptions {
   semanticMaxPassages?: number;
 }
 
+/**
+ * The snapshot with its passages' sentence vectors from `embedder` attached; texts found in
+ * `known` (from a previous snapshot) reuse their vector instead of being embedded again.
+ */
+export async function embedIndex(
+  index: CorpusIndex,
+  embedder: Embedder,
+  known?: ReadonlyMap<string, Float32Array>,
+): Promise<CorpusIndex> {
+  const vectors = await embedPassages(
+    embedder,
+    index.passages.map((p) => p.text),
+    known,
+  );
+  return index.withVectors({ model: embedder.model, vectors });
+}
+
 /** Above this many passages the semantic stage is skipped (embedding costs ~60 ms a passage). */
 export const DEFAULT_SEMANTIC_MAX_PASSAGES = 5000;
 
@@ -147,12 +164,7 @@ export class Library {
             if (v) known.set(p.text, v);
           });
         }
-        const vectors = await embedPassages(
-          embedder,
-          next.passages.map((p) => p.text),
-          known,
-        );
-        next = next.withVectors({ model: embedder.model, vectors });
+        next = await embedIndex(next, embedder, known);
         dirty = true;
       } else if (embedder && next.passages.length > maxPassages) {
         snapshot = `${snapshot ? `${snapshot}; ` : ''}semantic stage off: ${next.passages.length} passages > ${maxPassages}`;

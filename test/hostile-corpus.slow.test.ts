@@ -16,28 +16,8 @@ import { DEFAULT_MAX_FILE_BYTES, loadCorpus } from '../src/corpus/loader.js';
 const io = vi.hoisted(() => ({ bytesRead: new Map<string, number>(), fakeSize: new Map<string, number>() }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const open = async (file: Parameters<typeof real.open>[0], ...rest: unknown[]) => {
-    const name = path.basename(String(file));
-    const fh = await (real.open as (...a: unknown[]) => ReturnType<typeof real.open>)(file, ...rest);
-    const read = fh.read.bind(fh) as (...a: unknown[]) => Promise<{ bytesRead: number; buffer: Buffer }>;
-    const stat = fh.stat.bind(fh) as (...a: unknown[]) => Promise<import('node:fs').Stats>;
-    Object.assign(fh, {
-      read: async (...a: unknown[]) => {
-        const r = await read(...a);
-        io.bytesRead.set(name, (io.bytesRead.get(name) ?? 0) + r.bytesRead);
-        return r;
-      },
-      stat: async (...a: unknown[]) => {
-        const st = await stat(...a);
-        const fake = io.fakeSize.get(name);
-        if (fake !== undefined) st.size = fake;
-        return st;
-      },
-    });
-    return fh;
-  };
-  return { ...real, open };
+  const { observedFs } = await import('./observed-fs.js');
+  return observedFs(await importOriginal(), io);
 });
 
 const MiB = 1024 * 1024;

@@ -40,31 +40,8 @@ const io = vi.hoisted(() => ({
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const open = async (file: Parameters<typeof real.open>[0], ...rest: unknown[]) => {
-    const name = path.basename(String(file));
-    const fh = await (real.open as (...a: unknown[]) => ReturnType<typeof real.open>)(
-      io.redirect.get(name) ?? file,
-      ...rest,
-    );
-    const read = fh.read.bind(fh) as (...a: unknown[]) => Promise<{ bytesRead: number; buffer: Buffer }>;
-    const stat = fh.stat.bind(fh) as (...a: unknown[]) => Promise<import('node:fs').Stats>;
-    Object.assign(fh, {
-      read: async (...a: unknown[]) => {
-        const r = await read(...a);
-        io.bytesRead.set(name, (io.bytesRead.get(name) ?? 0) + r.bytesRead);
-        return r;
-      },
-      stat: async (...a: unknown[]) => {
-        const st = await stat(...a);
-        const fake = io.fakeSize.get(name);
-        if (fake !== undefined) st.size = fake;
-        return st;
-      },
-    });
-    return fh;
-  };
-  return { ...real, open };
+  const { observedFs } = await import('./observed-fs.js');
+  return observedFs(await importOriginal(), io);
 });
 
 const SECRET = 'OUTSIDE-SECRET zebraquux';

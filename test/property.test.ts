@@ -30,7 +30,7 @@ import {
 import { AnswerStore, type StoredAnswer } from '../src/discord/store.js';
 import { answerJson } from '../src/render/json.js';
 import { ansiStyle, plainStyle, renderAsk } from '../src/render/terminal.js';
-import { embedChars, isEscape, unformat, ZWSP } from './discord/markdown.js';
+import { embedChars, isEscape, loneSurrogateAt, unformat, ZWSP } from './discord/markdown.js';
 
 const SEED = process.env.FC_SEED === 'random' ? undefined : Number(process.env.FC_SEED ?? 20_250_719);
 fc.configureGlobal({
@@ -233,20 +233,6 @@ const hostileString = hostileText.map((a) => cap(a.join(''), 6000));
 const FLATTENED = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]/gu;
 /** Raw mentions, channel links, slash-command links, custom emoji or timestamps left live. */
 const LIVE_MENTION = /@(?:everyone|here)|<(?:@|#|\/|a?:|t:)/iu;
-
-function loneSurrogateAt(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return i;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return i;
-    }
-  }
-  return -1;
-}
 
 /** Lone surrogates as U+FFFD (what a renderer may show instead of half a character). */
 function wellFormed(s: string): string {

@@ -1,6 +1,7 @@
 /**
  * Independent readers of what the renderer produces, for tests that check it without using
- * the renderer's own code: an embed's character count and Markdown read back as text.
+ * the renderer's own code: an embed's character count, Markdown read back as text, and
+ * characters cut in two.
  */
 import type { APIEmbed } from 'discord-api-types/v10';
 
@@ -47,4 +48,19 @@ export function unformat(s: string): string {
     }
   }
   return out;
+}
+
+/** Where a string holds half of a surrogate pair (a character cut in two), or -1. */
+export function loneSurrogateAt(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return i;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return i;
+    }
+  }
+  return -1;
 }

@@ -28,7 +28,7 @@ import {
 import { AnswerStore, type StoredAnswer } from '../../src/discord/store.js';
 import { createLogger, memoryFields, startMemoryLog } from '../../src/log.js';
 import { mulberry32 } from '../../bench/generate.js';
-import { embedChars, unformat, ZWSP } from './markdown.js';
+import { embedChars, loneSurrogateAt, unformat, ZWSP } from './markdown.js';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -87,21 +87,6 @@ function buttons(p: ReplyPayload): { label: string; custom_id: string }[] {
       custom_id: 'custom_id' in b ? b.custom_id : '',
     })),
   );
-}
-
-/** Whether a string holds half of a surrogate pair. */
-function hasBrokenSurrogate(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return true;
-    }
-  }
-  return false;
 }
 
 // ---------------------------------------------------------------------------
@@ -267,7 +252,7 @@ describe('truncate', () => {
     for (let max = 2; max < emoji.length; max++) {
       const out = truncate(emoji, max);
       expect(out.length).toBeLessThanOrEqual(max);
-      expect(hasBrokenSurrogate(out), `max ${max}: ${JSON.stringify(out)}`).toBe(false);
+      expect(loneSurrogateAt(out), `max ${max}: ${JSON.stringify(out)}`).toBe(-1);
     }
     expect(truncate(emoji, 6)).toBe('😀😀…');
   });
@@ -300,7 +285,7 @@ describe('truncate', () => {
       const out = truncate(escaped, max);
       const label = `${JSON.stringify(escaped)} to ${max}: ${JSON.stringify(out)}`;
       expect(out.length, label).toBeLessThanOrEqual(max);
-      expect(hasBrokenSurrogate(out), label).toBe(false);
+      expect(loneSurrogateAt(out), label).toBe(-1);
       if (out === escaped) continue;
       expect(out.endsWith('…'), label).toBe(true);
       const body = out.slice(0, -1);

@@ -25,7 +25,7 @@ function npm(args: string[], input: string, env: Record<string, string> = {}) {
 describe('npm run ask -- --json --stdin', () => {
   it('prints one JSON object per input line, in order, and nothing else on stdout', async () => {
     const lines = ['What is nanoGPT?', '', 'x'.repeat(1001), 'Who painted the Mona Lisa?', 'RISC-V'];
-    const { stdout, code } = await npm(['run', 'ask', '--', '--json', '--stdin'], `${lines.join('\n')}\n`);
+    const { stdout, code } = await npm(['run', '-s', 'ask', '--', '--json', '--stdin'], `${lines.join('\n')}\n`);
     expect(code).toBe(0);
     const out = stdout
       .trimEnd()
@@ -63,7 +63,7 @@ describe('npm run ask -- --json --stdin', () => {
   });
 
   it('answers a single question as one JSON object', async () => {
-    const { stdout, code } = await npm(['run', 'ask', '--', '--json', 'federated learning'], '');
+    const { stdout, code } = await npm(['run', '-s', 'ask', '--', '--json', 'federated learning'], '');
     expect(code).toBe(0);
     const o = JSON.parse(stdout);
     expect(o.answered).toBe(true);
@@ -71,7 +71,7 @@ describe('npm run ask -- --json --stdin', () => {
   });
 
   it('exits non-zero with a clear message when the corpus folder is missing', async () => {
-    const { stdout, stderr, code } = await npm(['run', 'ask', '--', '--json', 'anything'], '', {
+    const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--json', 'anything'], '', {
       CORPUS_DIR: '/nonexistent/citebot-corpus',
     });
     expect(code).not.toBe(0);

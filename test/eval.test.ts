@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CorpusIndex } from '../src/core/corpus-index.js';
 import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
@@ -69,13 +69,16 @@ const haveCranfield = ['cran.all.1400', 'cran.qry', 'cranqrel'].every((f) =>
 );
 
 describe.skipIf(!haveCranfield)('Cranfield-1400 (skipped when ../shared/cranfield is absent)', () => {
-  const read = (f: string) => readFileSync(path.join(cranDir, f), 'utf8');
-  const c = parseCranfield({
-    docs: read('cran.all.1400'),
-    queries: read('cran.qry'),
-    qrels: read('cranqrel'),
+  // Read inside the tests, never while vitest collects: without the collection the block is skipped, not an error.
+  let c: ReturnType<typeof parseCranfield>;
+  beforeAll(() => {
+    const read = (f: string) => readFileSync(path.join(cranDir, f), 'utf8');
+    c = parseCranfield({
+      docs: read('cran.all.1400'),
+      queries: read('cran.qry'),
+      qrels: read('cranqrel'),
+    });
   });
-
   it('parses 1,400 documents, 225 queries and 1,612 relevant judgments', () => {
     expect(c.docs).toHaveLength(1400);
     expect(c.queries).toHaveLength(225);

@@ -17,6 +17,8 @@ export interface Origin {
   lines: [number, number];
   /** Start (inclusive) and end (exclusive) offsets in UTF-16 code units into the decoded file text. */
   offsets: [number, number];
+  /** The article's source link (front matter `url`), when it has one. */
+  url?: string;
 }
 
 export type PassageKind = 'paragraph' | 'item';

@@ -5,12 +5,12 @@ import { setFlagsFromString } from 'node:v8';
 import { config as loadDotenv } from 'dotenv';
 import { createServices, StartupError } from './app.js';
 import type { Services } from './commands/commands.js';
-import { type Config, ConfigError, configSecrets, loadConfig } from './config.js';
+import { type Config, ConfigError, configSecrets, configWarnings, loadConfig } from './config.js';
 import { createLogger, type Logger } from './log.js';
 
 /** Reads .env (never overriding the real environment) and validates the configuration; exits 1 on a bad variable. */
 export function startupConfig(): { config: Config; log: Logger } {
-  loadDotenv({ quiet: true });
+  const dotenv = loadDotenv({ quiet: true });
   try {
     const config = loadConfig(process.env);
     const log = createLogger({
@@ -18,6 +18,7 @@ export function startupConfig(): { config: Config; log: Logger } {
       json: config.logJson,
       secrets: configSecrets(config),
     });
+    for (const warning of configWarnings(process.env, Object.keys(dotenv.parsed ?? {}))) log.warn(warning);
     return { config, log };
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -1,5 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSecrets, loadConfig } from '../src/config.js';
+import {
+  CONFIG_VARIABLES,
+  ConfigError,
+  closestVariable,
+  configSecrets,
+  configWarnings,
+  loadConfig,
+} from '../src/config.js';
 
 describe('configuration', () => {
   it('has working defaults for an empty environment (terminal mode)', () => {
@@ -79,5 +90,69 @@ describe('configuration', () => {
       'MEMORY_LOG_SECONDS must be a whole number from 0 to 86400; got "-1"',
       'HEAP_GROWTH_PERCENT must be a whole number from 0 to 300; got "30%"',
     ]);
+  });
+});
+
+describe('variables citebot would ignore', () => {
+  it('names the setting a misspelled variable was probably meant to be', () => {
+    expect(configWarnings({ COOLDOWN_SECONDZ: '5' })).toEqual([
+      'COOLDOWN_SECONDZ is not a citebot setting and is ignored; did you mean COOLDOWN_SECONDS?',
+    ]);
+    expect(closestVariable('discord_token')).toBe('DISCORD_TOKEN');
+    expect(closestVariable('OWNER_ID')).toBe('OWNER_IDS');
+    expect(closestVariable('SEMANTIC_MAX_PASAGES')).toBe('SEMANTIC_MAX_PASSAGES');
+  });
+
+  it('leaves the rest of the environment alone, but questions unknown names in .env', () => {
+    const env = {
+      PATH: '/usr/bin',
+      HOME: '/root',
+      CI: 'true',
+      PFR: 'on',
+      COOLDOWN_SECONDS: '3',
+      ROLE_IDS: 'x',
+    };
+    expect(configWarnings(env)).toEqual([]);
+    expect(
+      configWarnings({ ...env, NODE_OPTIONS: '--x' }, ['ROLE_IDS', 'NODE_OPTIONS', 'COOLDOWN_SECONDS']),
+    ).toEqual(['ROLE_IDS in .env is not a citebot setting and is ignored (see .env.example)']);
+  });
+
+  it('every variable it knows is documented in .env.example', () => {
+    const example = readFileSync(path.resolve(import.meta.dirname, '../.env.example'), 'utf8');
+    for (const name of CONFIG_VARIABLES) expect(example, name).toMatch(new RegExp(`\\b${name}\\b`, 'u'));
+  });
+
+  it('says what to do about a token pasted with its "Bot " prefix, without echoing it', () => {
+    const token = 'Bot MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.ghijklmnopqrstuvwxyz';
+    let err: unknown;
+    try {
+      loadConfig({ DISCORD_TOKEN: token });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual([
+      'DISCORD_TOKEN must be the token alone: remove the "Bot " in front of it',
+    ]);
+    expect((err as Error).message).not.toContain('MTIz');
+  });
+
+  it('warns at start-up, on stderr, and still answers', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/ask.ts', '--json', 'What is nanoGPT?'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: '',
+        COOLDOWN_SECONDZ: '5',
+        CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'citebot-cfg-')),
+      },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      'COOLDOWN_SECONDZ is not a citebot setting and is ignored; did you mean COOLDOWN_SECONDS?',
+    );
+    expect(JSON.parse(r.stdout).answered).toBe(true);
   });
 });

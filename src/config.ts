@@ -37,7 +37,7 @@ export interface Config {
   memoryLogSeconds: number;
   /**
    * How far V8 lets the old generation grow past the live heap before the next full collection, in
-   * percent (V8's --heap-growing-percent); 0 = V8's own heuristics. See README, Reliability.
+   * percent (V8's --heap-growing-percent); 0 = V8's own heuristics. See docs/performance.md, Memory.
    */
   heapGrowthPercent: number;
 }

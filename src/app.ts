@@ -4,7 +4,7 @@
 import type { Services } from './commands/commands.js';
 import type { Config } from './config.js';
 import { PRF_SETTINGS } from './core/corpus-index.js';
-import { Library } from './corpus/library.js';
+import { type EmbedProgress, Library } from './corpus/library.js';
 import type { Logger } from './log.js';
 import { type Embedder, loadUseLite } from './semantic/embedder.js';
 
@@ -13,8 +13,18 @@ export class StartupError extends Error {
   override name = 'StartupError';
 }
 
+export interface ServiceOptions {
+  /** Hears the start-up embedding of passage vectors (not later re-indexes). */
+  onEmbedProgress?: EmbedProgress;
+}
+
 /** Loads the corpus and returns the services. Throws StartupError when the corpus folder is unusable. */
-export async function createServices(config: Config, log: Logger): Promise<Services> {
+export async function createServices(
+  config: Config,
+  log: Logger,
+  options: ServiceOptions = {},
+): Promise<Services> {
+  let progress = options.onEmbedProgress;
   let embedder: Embedder | undefined;
   if (config.semantic) {
     try {
@@ -31,8 +41,11 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     maxFileBytes: config.maxFileBytes,
     cacheDir: config.cacheDir,
     onSkip: (s) => log.warn('skipped corpus file', { file: s.file, reason: s.reason }),
+    onEmbedProgress: (done, total) => progress?.(done, total),
   });
-  const report = await library.reindex();
+  const report = await library.reindex().finally(() => {
+    progress = undefined;
+  });
   if (!report.ok || !library.ready) throw new StartupError(report.error ?? 'the corpus could not be indexed');
   log.info('corpus indexed', {
     articles: report.articles,
@@ -42,5 +55,10 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     snapshot: report.snapshot,
     ms: report.ms,
   });
+  if (report.articles === 0) {
+    log.warn(
+      `the corpus folder ${config.corpusDir} has no articles; every question will be declined. Put .txt or .md files there.`,
+    );
+  }
   return { library, log, ...(embedder ? { embedder } : {}) };
 }

@@ -1,13 +1,15 @@
 /**
- * npm run ask -- [--json] [--stdin] [--results N] [--article NAME] [--explain] "question"
+ * npm run ask -- [--json] [--stdin] [--results N] [--article NAME] [--explain] [--verbose] "question"
  */
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import { ask } from './commands/commands.js';
-import { fatal, startServices, startupConfig } from './entry.js';
+import { ask, resolveArticle } from './commands/commands.js';
+import { fatal, packageVersion, startServices, startupConfig } from './entry.js';
 import { explainQuestion, renderExplain } from './render/explain.js';
 import { answerJson } from './render/json.js';
-import { ansiStyle, plainStyle, renderAsk } from './render/terminal.js';
+import { plainStyle, renderAsk, ttyStyle, wrapText } from './render/terminal.js';
+import { parseCommandLine } from './terminal/args.js';
+import { progressLine } from './terminal/progress.js';
+import { outputWidth } from './terminal/repl.js';
 
 const USAGE = `usage: npm run ask -- [options] "question"
   --json            print one JSON object (with --stdin: one per input line)
@@ -15,25 +17,28 @@ const USAGE = `usage: npm run ask -- [options] "question"
   --results N       passages to show (1-10, default 3)
   --article NAME    only this article (file or title)
   --explain         show how the question was processed and why each passage ranked
+  --verbose         show info log lines (LOG_LEVEL, when set, decides instead)
+  --version         print the version
   --help            this text`;
 
-let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
-const options = {
+const parsed = parseCommandLine(process.argv.slice(2), {
   json: { type: 'boolean' },
   stdin: { type: 'boolean' },
   results: { type: 'string' },
   article: { type: 'string' },
   explain: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-} as const;
-try {
-  parsed = parseArgs({ options, allowPositionals: true });
-} catch (err) {
-  fatal(`${(err as Error).message}\n${USAGE}`, 2);
-}
+});
+if (!parsed.ok) fatal(`${parsed.message}\n${USAGE}`, 2);
 const { values, positionals } = parsed;
 if (values.help) {
   process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (values.version) {
+  process.stdout.write(`${packageVersion()}\n`);
   process.exit(0);
 }
 let results: number | undefined;
@@ -46,25 +51,41 @@ if (values.results !== undefined) {
 const question = positionals.join(' ');
 if (!values.stdin && !question.trim()) fatal(`no question given\n${USAGE}`, 2);
 
-const { config, log } = startupConfig();
-const services = await startServices(config, log);
+const { config, log } = startupConfig({ quiet: !values.verbose });
+const progress = progressLine(process.stderr);
+const services = await startServices(config, log, { onEmbedProgress: progress.update });
+progress.clear();
+
+const article = values.article?.trim() ? values.article : undefined;
+if (article !== undefined) {
+  const found = resolveArticle(services, article);
+  if ('kind' in found) {
+    const files = services.library.index.articles.map((a) => a.file);
+    const shown = article.length > 80 ? `${article.slice(0, 80)}…` : article;
+    fatal(
+      `no article matches --article ${JSON.stringify(shown)}; the articles are: ${
+        files.length ? `${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}` : '(none)'
+      }`,
+      2,
+    );
+  }
+}
 
 const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const style = colour ? ttyStyle : plainStyle;
 const answerOne = async (q: string): Promise<string> => {
   const req = {
     question: q,
     ...(results !== undefined ? { results } : {}),
-    ...(values.article ? { article: values.article } : {}),
+    ...(article !== undefined ? { article } : {}),
   };
   const result = await ask(services, req);
   if (values.json) return JSON.stringify(answerJson(q, result));
-  if (values.explain && result.kind === 'answer') {
-    return renderExplain(
-      explainQuestion(services.library.index, q, result.answer, result.queryVector),
-      colour ? ansiStyle : plainStyle,
-    );
-  }
-  return renderAsk(result, colour ? ansiStyle : plainStyle);
+  const text =
+    values.explain && result.kind === 'answer'
+      ? renderExplain(explainQuestion(services.library.index, q, result.answer, result.queryVector), style)
+      : renderAsk(result, style);
+  return wrapText(text, outputWidth(process.stdout));
 };
 
 if (values.stdin) {

@@ -1,18 +1,35 @@
 /**
  * Start-up helpers for the entry points (the only code that reads process.env).
  */
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { config as loadDotenv } from 'dotenv';
-import { createServices, StartupError } from './app.js';
+import { createServices, type ServiceOptions, StartupError } from './app.js';
 import type { Services } from './commands/commands.js';
 import { type Config, ConfigError, configSecrets, configWarnings, loadConfig } from './config.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, LOG_LEVELS, type Logger } from './log.js';
+
+export interface StartupOptions {
+  /**
+   * Show only warnings and errors unless LOG_LEVEL is set in the environment (or .env): for
+   * terminal use without --verbose. A function decides once the configuration is known.
+   */
+  quiet?: boolean | ((config: Config) => boolean);
+}
 
 /** Reads .env (never overriding the real environment) and validates the configuration; exits 1 on a bad variable. */
-export function startupConfig(): { config: Config; log: Logger } {
+export function startupConfig(options: StartupOptions = {}): { config: Config; log: Logger } {
   const dotenv = loadDotenv({ quiet: true });
   try {
     const config = loadConfig(process.env);
+    const quiet = typeof options.quiet === 'function' ? options.quiet(config) : options.quiet;
+    if (
+      quiet &&
+      !process.env.LOG_LEVEL?.trim() &&
+      LOG_LEVELS.indexOf(config.logLevel) < LOG_LEVELS.indexOf('warn')
+    ) {
+      config.logLevel = 'warn';
+    }
     const log = createLogger({
       level: config.logLevel,
       json: config.logJson,
@@ -42,13 +59,25 @@ export function applyHeapGrowth(config: Config, log: Logger): void {
 }
 
 /** Loads the corpus and builds the services; a corpus folder that can't be used ends the process with one line. */
-export async function startServices(config: Config, log: Logger): Promise<Services> {
+export async function startServices(
+  config: Config,
+  log: Logger,
+  options: ServiceOptions = {},
+): Promise<Services> {
   try {
-    return await createServices(config, log);
+    return await createServices(config, log, options);
   } catch (err) {
     if (err instanceof StartupError) fatal(err.message);
     throw err;
   }
+}
+
+/** The version in package.json. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
 }
 
 /** Prints a one-line fatal error and exits non-zero. */

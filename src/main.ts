@@ -1,19 +1,47 @@
 /**
- * npm start: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
+ * npm start [-- --verbose | --version | --help]: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
  */
-import { applyHeapGrowth, startServices, startupConfig } from './entry.js';
+import { applyHeapGrowth, fatal, packageVersion, startServices, startupConfig } from './entry.js';
+import { parseCommandLine } from './terminal/args.js';
+import { progressLine } from './terminal/progress.js';
 import { runTerminal } from './terminal/repl.js';
 
-const { config, log } = startupConfig();
+const USAGE = `usage: npm start [-- options]
+  without DISCORD_TOKEN: ask in the terminal (a prompt, or one question per line of piped input)
+  with DISCORD_TOKEN: run the Discord bot
+  --verbose         show info log lines in the terminal (LOG_LEVEL, when set, decides instead)
+  --version         print the version
+  --help            this text`;
+
+const parsed = parseCommandLine(process.argv.slice(2), {
+  verbose: { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+});
+if (!parsed.ok) fatal(`${parsed.message}\n${USAGE}`, 2);
+if (parsed.values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (parsed.values.version) {
+  process.stdout.write(`${packageVersion()}\n`);
+  process.exit(0);
+}
+if (parsed.positionals.length) fatal(`unexpected argument '${parsed.positionals[0]}'\n${USAGE}`, 2);
+
+// In the terminal, info lines would be mixed into the answers: show them only with --verbose.
+const { config, log } = startupConfig({ quiet: (c) => !c.token && !parsed.values.verbose });
 applyHeapGrowth(config, log);
-const services = await startServices(config, log);
+const progress = progressLine(process.stderr);
+const services = await startServices(config, log, { onEmbedProgress: progress.update });
+progress.clear();
 
 if (config.token) {
   const { runBot } = await import('./discord/run.js');
   await runBot(config, services);
 } else {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  await runTerminal(services, {
+  process.exitCode = await runTerminal(services, {
     input: process.stdin,
     output: process.stdout,
     interactive,

@@ -172,11 +172,18 @@ export async function reindex(services: Services): Promise<ReindexResult> {
   return { kind: 'reindex', report };
 }
 
+const TIPS = [
+  'Ask in your own words: "What is nanoGPT?", "why do people trust open models?"',
+  'Short keywords work too: "RISC-V", "federated learning".',
+];
+
 export const HELP_TEXT = {
   what: 'citebot answers questions with exact quotes from its articles, each with where it comes from (article, section, paragraph). It never makes up text: if the articles do not cover a question, it says so.',
-  how: [
-    'Ask in your own words: "What is nanoGPT?", "why do people trust open models?"',
-    'Short keywords work too: "RISC-V", "federated learning".',
-    'Narrow to one article with the article option; see the articles with /sources.',
+  /** Discord's tips (it has an `article` option). */
+  how: [...TIPS, 'Narrow to one article with the article option; see the articles with /sources.'],
+  /** The terminal's tips (`npm start`: it has the /article command). */
+  terminal: [
+    ...TIPS,
+    'Narrow to one article with /article NAME (the questions after it look only there; /article alone looks in all again); see the articles with /sources.',
   ],
 };

@@ -38,7 +38,12 @@ export interface LibraryOptions extends LoadOptions {
   /** The semantic stage's model: passages get sentence vectors when there are at most `semanticMaxPassages`. */
   embedder?: Embedder;
   semanticMaxPassages?: number;
+  /** Called as passages get their sentence vectors (only when some need embedding). */
+  onEmbedProgress?: EmbedProgress;
 }
+
+/** Hears how many of the passages that need a sentence vector have one (`done` of `total`). */
+export type EmbedProgress = (done: number, total: number) => void;
 
 /**
  * The snapshot with its passages' sentence vectors from `embedder` attached; texts found in
@@ -48,11 +53,14 @@ export async function embedIndex(
   index: CorpusIndex,
   embedder: Embedder,
   known?: ReadonlyMap<string, Float32Array>,
+  onProgress?: EmbedProgress,
 ): Promise<CorpusIndex> {
   const vectors = await embedPassages(
     embedder,
     index.passages.map((p) => p.text),
     known,
+    undefined,
+    onProgress,
   );
   return index.withVectors({ model: embedder.model, vectors });
 }
@@ -164,7 +172,7 @@ export class Library {
             if (v) known.set(p.text, v);
           });
         }
-        next = await embedIndex(next, embedder, known);
+        next = await embedIndex(next, embedder, known, this.options.onEmbedProgress);
         dirty = true;
       } else if (embedder && next.passages.length > maxPassages) {
         snapshot = `${snapshot ? `${snapshot}; ` : ''}semantic stage off: ${next.passages.length} passages > ${maxPassages}`;

@@ -6,8 +6,8 @@ import { cosine, SEMANTIC } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import { originLabel } from '../core/parts.js';
 import { isStopWord, normalizeWord, termsOfToken, tokenize } from '../core/text.js';
-import type { Answer } from '../core/types.js';
-import type { Style } from './terminal.js';
+import type { Answer, Span } from '../core/types.js';
+import { renderQuote, type Style, terminalSafe } from './terminal.js';
 
 export interface Explanation {
   words: { word: string; terms: string[]; dropped?: string }[];
@@ -16,6 +16,12 @@ export interface Explanation {
   expansion: { term: string; weight: number }[];
   passages: {
     label: string;
+    /** The quote shown for the passage, and the ranges of it holding matched words. */
+    quote: string;
+    highlights: Span[];
+    /** Where the passage is: file and line range. */
+    file: string;
+    lines: [number, number];
     score: number;
     matched: string[];
     parts: { term: string; score: number }[];
@@ -58,6 +64,10 @@ export function explainQuestion(
     const v = vectors?.[p.passage.id];
     return {
       label: originLabel(p.passage.origin),
+      quote: p.quote,
+      highlights: p.quoteHighlights,
+      file: p.passage.origin.file,
+      lines: p.passage.origin.lines,
       score: p.score,
       matched: p.matchedTerms,
       parts: index.scoreParts(question, p.passage.id),
@@ -122,8 +132,10 @@ export function renderExplain(e: Explanation, style: Style): string {
   );
   e.passages.forEach((p, i) => {
     lines.push(
-      `${i + 1}. ${p.label}  score ${p.score}${p.similarity !== undefined ? `  cosine ${p.similarity}` : ''}`,
+      `${i + 1}. ${terminalSafe(p.label)}  score ${p.score}${p.similarity !== undefined ? `  cosine ${p.similarity}` : ''}`,
     );
+    lines.push(`   “${renderQuote(p.quote, p.highlights, style)}”`);
+    lines.push(style.dim(`   ${terminalSafe(p.file)}, lines ${p.lines[0]}–${p.lines[1]}`));
     lines.push(
       `   matched: ${p.matched.length ? p.matched.join(', ') : '(no shared words: found by meaning)'}`,
     );

@@ -10,22 +10,35 @@ import type {
 } from '../commands/commands.js';
 import { HELP_TEXT } from '../commands/commands.js';
 import { originLabel, toParts } from '../core/parts.js';
-import type { ArticleMeta } from '../core/types.js';
+import type { ArticleMeta, Span } from '../core/types.js';
 
 export interface Style {
   bold(s: string): string;
   dim(s: string): string;
   mark(s: string): string;
   warn(s: string): string;
+  /** A link to `url` (already made safe): the plain address, or a terminal hyperlink showing it. */
+  link?(url: string): string;
 }
 
 export const plainStyle: Style = { bold: (s) => s, dim: (s) => s, mark: (s) => `*${s}*`, warn: (s) => s };
+/** ANSI colours (SGR only). */
 export const ansiStyle: Style = {
   bold: (s) => `\x1b[1m${s}\x1b[22m`,
   dim: (s) => `\x1b[2m${s}\x1b[22m`,
   mark: (s) => `\x1b[1;33m${s}\x1b[22;39m`,
   warn: (s) => `\x1b[31m${s}\x1b[39m`,
 };
+/** A colour terminal: ANSI colours and OSC 8 hyperlinks (the address stays visible as the link text). */
+export const ttyStyle: Style = {
+  ...ansiStyle,
+  link: (url) => `\x1b]8;;${url}\x1b\\${url}\x1b]8;;\x1b\\`,
+};
+
+/** "1 passage", "2 passages". */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
 
 /**
  * Control characters from the corpus or the user never reach the terminal raw: the
@@ -36,8 +49,25 @@ function safe(s: string): string {
   return s.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]/gu, ' ');
 }
 
+/** A quote with its matched words marked, made safe for the terminal. */
+export function renderQuote(quote: string, highlights: readonly Span[], style: Style): string {
+  return toParts(quote, highlights)
+    .map((part) => (part.mark ? style.mark(safe(part.text)) : safe(part.text)))
+    .join('');
+}
+
+/** Text from the corpus or the user with its control characters flattened. */
+export function terminalSafe(s: string): string {
+  return safe(s);
+}
+
 function articleLine(a: ArticleMeta): string {
-  return `${a.title}${a.date ? ` (${a.date})` : ''} — ${a.file}, ${a.passages} passages`;
+  return `${a.title}${a.date ? ` (${a.date})` : ''} — ${a.file}, ${count(a.passages, 'passage')}`;
+}
+
+/** A link address as it may reach the terminal: no control characters, no spaces (it stays one word). */
+function safeUrl(url: string): string {
+  return safe(url).replace(/\s/gu, '%20');
 }
 
 export function renderAsk(result: AskResult | CommandError, style: Style = plainStyle): string {
@@ -48,17 +78,25 @@ export function renderAsk(result: AskResult | CommandError, style: Style = plain
     lines.push("The articles don't answer that.");
     if (a.suggestions.length)
       lines.push(`Did you mean: ${a.suggestions.map((s) => `"${safe(s)}"`).join(', ')}?`);
+    if (result.articles.length === 0) {
+      lines.push('There are no articles to quote from: the corpus folder has no .txt or .md files.');
+      return lines.join('\n');
+    }
     lines.push('The articles are:');
     for (const art of result.articles) lines.push(`  • ${safe(articleLine(art))}`);
     return lines.join('\n');
   }
+  const articleUrls = new Map(result.articles.map((art) => [art.file, art.url]));
   a.passages.forEach((p, i) => {
-    const quote = toParts(p.quote, p.quoteHighlights)
-      .map((part) => (part.mark ? style.mark(safe(part.text)) : safe(part.text)))
-      .join('');
+    const quote = renderQuote(p.quote, p.quoteHighlights, style);
     lines.push(`${style.bold(`${i + 1}.`)} “${quote}”`);
     const o = p.passage.origin;
-    lines.push(style.dim(`   — ${safe(originLabel(o))} (${o.file}, lines ${o.lines[0]}–${o.lines[1]})`));
+    // The passage's own link; the article's while passages don't carry one yet.
+    const url = o.url ?? articleUrls.get(o.file);
+    const link = url ? ` ${(style.link ?? ((u: string) => u))(safeUrl(url))}` : '';
+    lines.push(
+      style.dim(`   — ${safe(originLabel(o))} (${safe(o.file)}, lines ${o.lines[0]}–${o.lines[1]})${link}`),
+    );
     if (i < a.passages.length - 1) lines.push('');
   });
   return lines.join('\n');
@@ -73,14 +111,14 @@ export function renderSources(result: SourcesResult | CommandError, style: Style
       style.dim(`${a.file}${a.date ? ` · ${a.date}` : ''}${a.author ? ` · ${safe(a.author)}` : ''}`),
     ];
     for (const s of a.sections)
-      lines.push(`  • ${safe(s.name || '(opening)')} — ${s.passages} passage${s.passages === 1 ? '' : 's'}`);
+      lines.push(`  • ${safe(s.name || '(opening)')} — ${count(s.passages, 'passage')}`);
     return lines.join('\n');
   }
   if (result.articles.length === 0) return 'No articles are indexed.';
   return [
-    style.bold(`${result.articles.length} articles`),
+    style.bold(count(result.articles.length, 'article')),
     ...result.articles.map(
-      (a) => `  • ${safe(articleLine(a))}, ${a.sections.filter((s) => s.name).length} sections`,
+      (a) => `  • ${safe(articleLine(a))}, ${count(a.sections.filter((s) => s.name).length, 'section')}`,
     ),
   ].join('\n');
 }
@@ -90,10 +128,10 @@ export function renderHelp(result: HelpResult, style: Style = plainStyle): strin
     style.bold('citebot'),
     HELP_TEXT.what,
     '',
-    ...HELP_TEXT.how.map((h) => `  • ${h}`),
+    ...HELP_TEXT.terminal.map((h) => `  • ${h}`),
     '',
-    'Commands: /sources [article], /reindex, /help, /quit. Anything else is a question.',
-    style.dim(`Indexed: ${result.articles} articles, ${result.passages} passages.`),
+    'Commands: /sources [article], /article [name], /reindex, /help, /quit (or Ctrl-D). Anything else is a question.',
+    style.dim(`Indexed: ${count(result.articles, 'article')}, ${count(result.passages, 'passage')}.`),
   ].join('\n');
 }
 
@@ -102,7 +140,7 @@ export function renderReindex(result: ReindexResult, style: Style = plainStyle):
   if (!r.ok)
     return style.warn(`Re-index failed: ${r.error ?? 'unknown error'}. The previous index keeps serving.`);
   const lines = [
-    `Re-indexed ${r.files} files into ${r.passages} passages in ${r.ms} ms.`,
+    `Re-indexed ${count(r.files, 'file')} into ${count(r.passages, 'passage')} in ${r.ms} ms.`,
     `Added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}.`,
   ];
   for (const [label, list] of [
@@ -114,9 +152,64 @@ export function renderReindex(result: ReindexResult, style: Style = plainStyle):
       lines.push(`  ${label}: ${list.slice(0, 20).map(safe).join(', ')}${list.length > 20 ? ', …' : ''}`);
   }
   if (r.skipped.length) {
-    lines.push(`Skipped ${r.skipped.length} files:`);
+    lines.push(`Skipped ${count(r.skipped.length, 'file')}:`);
     for (const s of r.skipped.slice(0, 20)) lines.push(`  • ${safe(s.file)}: ${s.reason}`);
     if (r.skipped.length > 20) lines.push(`  … and ${r.skipped.length - 20} more`);
   }
   return lines.join('\n');
+}
+
+/** SGR colour codes and OSC 8 hyperlink brackets: zero columns wide. */
+const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/gu;
+/** Wide (two-column) characters: CJK, Hangul, full-width forms, most emoji. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+
+/** The columns `s` takes on a terminal (escape sequences take none). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s.replace(ESCAPES, '')) w += ZERO_WIDTH.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** The indent a wrapped line keeps under its first line: its leading spaces and a list marker ("1. ", "• ", "— "). */
+const HANGING = /^ *(?:\d+\. |[•—-] |\? )?/u;
+
+/**
+ * Wraps each line of `text` at spaces so no line is wider than `width` columns, continuing a line
+ * under its hanging indent. Words are never cut: an escape sequence or a URL stays whole (a word
+ * wider than the line keeps a line of its own).
+ */
+export function wrapText(text: string, width: number): string {
+  const max = Math.max(20, Math.floor(width));
+  return text
+    .split('\n')
+    .map((line) => {
+      if (displayWidth(line) <= max) return line;
+      const visible = line.replace(ESCAPES, '');
+      const hang = Math.min(displayWidth(HANGING.exec(visible)?.[0] ?? ''), Math.floor(max / 2));
+      const indent = ' '.repeat(hang);
+      const out: string[] = [];
+      let current = '';
+      let col = 0;
+      // Tokens alternate: word, spaces, word, … (a word may be only escape sequences).
+      const tokens = line.split(/( +)/u);
+      for (let i = 0; i < tokens.length; i += 2) {
+        const word = tokens[i] ?? '';
+        const space = i > 0 ? (tokens[i - 1] ?? '') : '';
+        const w = displayWidth(word);
+        if (i > 0 && w > 0 && col > hang && col + space.length + w > max) {
+          out.push(current);
+          current = indent + word;
+          col = hang + w;
+        } else {
+          current += space + word;
+          col += space.length + w;
+        }
+      }
+      out.push(current);
+      return out.join('\n');
+    })
+    .join('\n');
 }

@@ -75,6 +75,8 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 /**
  * Mixes lexical hits with sentence-vector similarity: every passage (of the article
  * filter) is a candidate; score = w × lexical / best lexical + (1 − w) × cosine.
+ * Neighbour smoothing then reorders them, except that a passage leading both the
+ * lexical and the semantic ranking stays first (see smoothScores).
  */
 function hybridRank(
   index: CorpusIndex,
@@ -87,27 +89,38 @@ function hybridRank(
   const byId = new Map(lexical.map((h) => [h.passage.id, h]));
   const best = lexical[0]?.score || 1;
   let similarity = 0;
+  /** The passage closest in meaning (first of equals). */
+  let semanticLeader = -1;
   const out: Hit[] = [];
   index.passages.forEach((passage, id) => {
     if (file !== undefined && passage.origin.file !== file) return;
     const v = vectors[id];
     const cos = v ? cosine(queryVector, v) : 0;
-    if (cos > similarity) similarity = cos;
+    if (cos > similarity || semanticLeader < 0) {
+      similarity = Math.max(similarity, cos);
+      semanticLeader = id;
+    }
     const lex = byId.get(id);
     const score = settings.lexicalWeight * ((lex?.score ?? 0) / best) + (1 - settings.lexicalWeight) * cos;
     out.push({ passage, score, queryTerms: lex?.queryTerms ?? [], docTerms: lex?.docTerms ?? [] });
   });
   out.sort((a, b) => b.score - a.score);
   if (settings.smoothing.weight > 0) {
+    // The lexical leader that is also the semantic leader: uncontested, kept first.
+    const lexicalLeader = lexical[0]?.passage.id;
+    const leader =
+      lexicalLeader === semanticLeader ? out.findIndex((h) => h.passage.id === lexicalLeader) : -1;
     const smoothed = smoothScores(
       out.map((h) => h.score),
       (rank) => index.termVector((out[rank] as Hit).passage.id),
       settings.smoothing,
+      leader >= 0 ? leader : undefined,
     );
     out.forEach((h, i) => {
       h.score = smoothed[i] as number;
     });
-    out.sort((a, b) => b.score - a.score);
+    const first = leader >= 0 ? out[leader] : undefined;
+    out.sort((a, b) => b.score - a.score || (a === first ? -1 : b === first ? 1 : 0));
   }
   return { hits: out, similarity };
 }

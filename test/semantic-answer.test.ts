@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { answerQuestion, cosine } from '../src/core/answer.js';
+import { answerQuestion, cosine, RELEVANCE_CUTOFF } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
 import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
@@ -59,4 +59,32 @@ describe('neighbour smoothing with the semantic stage, in a small added article'
       expect(answer.passages[0]?.passage.id).toBe(lexicalLeader?.id);
     },
   );
+});
+
+describe('the relevance cut-off with the semantic stage', async () => {
+  const { sources } = await loadCorpus(path.join(root, 'corpus'));
+  const embedder = await loadUseLite();
+  const index = await embedIndex(CorpusIndex.build(sources), embedder);
+  const ask = async (q: string) => {
+    const [queryVector] = await embedder.embed([q]);
+    return {
+      shown: answerQuestion(index, q, { queryVector: queryVector as Float32Array }),
+      all: answerQuestion(index, q, { queryVector: queryVector as Float32Array, cutoff: 0 }),
+    };
+  };
+
+  it('shows only the passage that answers "What is nanoGPT?"; the rest lead "more"', async () => {
+    const { shown, all } = await ask('What is nanoGPT?');
+    expect(all.passages).toHaveLength(3);
+    expect(shown.passages.length).toBeLessThan(3);
+    expect(shown.passages[0]?.passage.text).toContain('nanoGPT');
+    const ids = (a: typeof shown) => [...a.passages, ...a.more].map((p) => p.passage.id);
+    expect(ids(shown)).toEqual(ids(all));
+    expect(shown.more[0]?.score).toBeLessThan((shown.passages[0]?.score ?? 0) * RELEVANCE_CUTOFF.semantic);
+  });
+
+  it('shows several passages when several answer comparably well', async () => {
+    const { shown } = await ask('Why is open-source AI growing so fast?');
+    expect(shown.passages).toHaveLength(3);
+  });
 });

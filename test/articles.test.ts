@@ -66,7 +66,23 @@ describe('finding an article by what the user typed', () => {
   });
 
   it('returns nothing for nonsense, never an arbitrary article', () => {
-    for (const q of ['xyzzy', 'qwertyuiop', 'zz', 'q', '', '   ', '!!!', 'the moon landing', 'open banana']) {
+    // One letter inside a name (the "x" of ".txt", the "t" of "practice") is not a match.
+    expect(files('x')).toEqual([]);
+    expect(files('ct')).toEqual([]);
+    for (const q of [
+      'xyzzy',
+      '../../etc/passwd',
+      'No Such Article',
+      'a'.repeat(300),
+      'qwertyuiop',
+      'zz',
+      'q',
+      '',
+      '   ',
+      '!!!',
+      'the moon landing',
+      'open banana',
+    ]) {
       expect(find(q), q).toBeUndefined();
       expect(files(q), q).toEqual([]);
     }

@@ -930,7 +930,7 @@ export class CorpusIndex {
    * Articles matching what a user typed, best first (for lookup and autocomplete). Tiers, in
    * order: the exact file or title (case-insensitive, the file also without its extension);
    * a prefix of the title or file; every typed word starting a word of the title or file
-   * name; a substring; then small typos (every typed word within `articleTypos` edits of a
+   * name (without extension); a substring of at least MIN_SUBSTRING characters; then small typos (every typed word within `articleTypos` edits of a
    * word of the title or file name, or of a word's beginning for typed words of 5+ letters;
    * a swap of two neighbouring letters is one edit).
    * Within a tier, fewer edits first, then the articles' own order (by file). Nonsense
@@ -951,9 +951,10 @@ export class CorpusIndex {
       else if (q === title || q === file || q === stem) tier = 1;
       else if (title.startsWith(q) || file.startsWith(q)) tier = 2;
       else {
-        const words = [...nameWords(title), ...nameWords(file)];
+        // Past the prefix, the file's extension is no part of its name ("x" is not in "a.txt").
+        const words = [...nameWords(title), ...nameWords(stem)];
         if (typed.length > 0 && typed.every((t) => words.some((w) => w.startsWith(t)))) tier = 3;
-        else if (title.includes(q) || file.includes(q)) tier = 4;
+        else if (q.length >= MIN_SUBSTRING && (title.includes(q) || stem.includes(q))) tier = 4;
         else {
           const e = typoEdits(typed, words);
           if (e !== undefined) {
@@ -972,6 +973,9 @@ export class CorpusIndex {
     return this.passages[id];
   }
 }
+
+/** Shortest typed text matched inside an article's name (shorter ones must start a word). */
+const MIN_SUBSTRING = 3;
 
 /** Most edits a typed word of an article name may be off by: 1 from 4 letters, 2 from 8. */
 export function articleTypos(length: number): number {

@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import v8 from 'node:v8';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { answerQuestion } from '../src/core/answer.js';
+import { answerQuestion, DEFAULT_RESULTS } from '../src/core/answer.js';
 import { CorpusIndex, PRF_SETTINGS, type RankingOptions } from '../src/core/corpus-index.js';
 import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
@@ -81,6 +81,9 @@ async function questionSet(): Promise<void> {
   );
   console.log(
     `answerable wrongly declined: ${Math.round(r.answerable.wronglyDeclined * r.answerable.n)}/${r.answerable.n} (${f3(r.answerable.wronglyDeclined)})`,
+  );
+  console.log(
+    `answers shortened by the relevance cut-off: ${r.shrunk.answers}/${r.shrunk.of} answered (on average ${r.shrunk.meanCut.toFixed(2)} of ${DEFAULT_RESULTS} passages cut)`,
   );
   if (values.misses) {
     for (const m of r.misses) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion, checkQuestion, QUOTE_CHARS } from '../src/core/answer.js';
+import { answerQuestion, checkQuestion, QUOTE_CHARS, RELEVANCE_CUTOFF } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
 import { queryTerms, termsOfToken } from '../src/core/text.js';
 import { loadCorpus } from '../src/corpus/loader.js';
@@ -145,5 +145,69 @@ describe('quotes', () => {
       }
     }
     expect(checked).toBeGreaterThan(300);
+  });
+});
+
+describe('the relevance cut-off (lexical stage)', () => {
+  const glaciers = CorpusIndex.build([
+    {
+      file: 'ice.txt',
+      hash: 'ice',
+      text: `Ice and Snow
+
+Glaciers move downhill under their own weight: glacier ice deforms and glaciers slide on meltwater, so glaciers move a few metres a day.
+
+Ice forms on ponds in winter.
+
+Snow falls in the mountains, and the ice on the roads melts by noon.
+
+Lakes freeze from the top down because ice floats.
+`,
+    },
+  ]);
+  const meadows = CorpusIndex.build([
+    {
+      file: 'meadows.txt',
+      hash: 'm',
+      text: `Meadows
+
+Wildflower meadows feed bees with nectar all summer.
+
+A meadow of wildflowers gives bees nectar from spring on.
+
+Bees gather nectar in wildflower meadows near their hives.
+
+Cattle graze the lower fields.
+`,
+    },
+  ]);
+
+  it('shows fewer than 3 when one passage clearly answers; the rest lead "more", in order', () => {
+    const q = 'How does glacier ice move?';
+    const a = answerQuestion(glaciers, q);
+    const all = answerQuestion(glaciers, q, { cutoff: 0 });
+    expect(a.answered).toBe(true);
+    expect(all.passages).toHaveLength(3);
+    expect(a.passages.length).toBeLessThan(3);
+    expect(a.passages[0]?.passage.text).toContain('Glaciers move downhill');
+    // Nothing is lost: the cut passages come first in "more", the ranking is whole.
+    const ids = (x: typeof a) => [...x.passages, ...x.more].map((p) => p.passage.id);
+    expect(ids(a)).toEqual(ids(all));
+    const best = a.passages[0]?.score ?? 0;
+    for (const p of a.passages)
+      expect(p.score).toBeGreaterThanOrEqual(best * RELEVANCE_CUTOFF.lexical - 1e-3);
+    expect(a.more[0]?.score).toBeLessThan(best * RELEVANCE_CUTOFF.lexical);
+  });
+
+  it('still shows several passages when several answer comparably well', () => {
+    const a = answerQuestion(meadows, 'Do bees find nectar in wildflower meadows?');
+    expect(a.answered).toBe(true);
+    expect(a.passages).toHaveLength(3);
+    expect(a.passages.every((p) => /bees/iu.test(p.passage.text))).toBe(true);
+  });
+
+  it('is off with cutoff 0 and always keeps the best passage', () => {
+    expect(answerQuestion(glaciers, 'How does glacier ice move?', { cutoff: 0 }).passages).toHaveLength(3);
+    expect(answerQuestion(glaciers, 'How does glacier ice move?', { cutoff: 1 }).passages).toHaveLength(1);
   });
 });

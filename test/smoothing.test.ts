@@ -89,3 +89,30 @@ describe('neighbour smoothing', () => {
     expect(asked.sort()).toEqual([0, 1]);
   });
 });
+
+describe('an uncontested leader', () => {
+  // One strong passage whose neighbours are weak, and weaker passages whose nearest
+  // neighbour is that strong one: smoothing lends them its score and they pass it.
+  const texts = ['hive colony bees', 'hive honey bees', 'hive nectar bees', 'hive colony swarm'];
+  const scores = [1, 0.55, 0.5, 0.45];
+  const heavy = { candidates: 10, neighbours: 3, weight: 0.7 };
+
+  it('is passed by the passages that borrow its score when nothing protects it', () => {
+    const out = smoothScores(scores, (r) => vec(texts[r] as string), heavy);
+    expect(Math.max(...out.slice(1))).toBeGreaterThan(out[0] as number);
+  });
+
+  it('keeps the highest smoothed score when named, and the others are smoothed as before', () => {
+    const plain = smoothScores(scores, (r) => vec(texts[r] as string), heavy);
+    const out = smoothScores(scores, (r) => vec(texts[r] as string), heavy, 0);
+    expect(out[0]).toBe(Math.max(...out));
+    expect(out.slice(1)).toEqual(plain.slice(1));
+  });
+
+  it('may be any rank, and a rank out of range changes nothing', () => {
+    const plain = smoothScores(scores, (r) => vec(texts[r] as string), heavy);
+    const out = smoothScores(scores, (r) => vec(texts[r] as string), heavy, 2);
+    expect(out[2]).toBe(Math.max(...plain));
+    expect(smoothScores(scores, (r) => vec(texts[r] as string), heavy, 9)).toEqual(plain);
+  });
+});

@@ -21,6 +21,21 @@ export const QUOTE_CHARS = 350;
 export const DEFAULT_MIN_COVERAGE = 0.1;
 export const MIN_MATCHED_WORDS = 2;
 export const FULL_COVERAGE = 0.75;
+/**
+ * The relevance cut-off: of the requested results, one scoring below this fraction of the
+ * best one is not shown (it leads `more`, for "more results"); the best is always shown.
+ * A fraction of the best only means something on one score scale, and the two stages have
+ * different ones: the semantic stage's scores are compressed (every passage has some
+ * cosine), BM25's are not. Chosen on the dev split (test/eval/questions.json, `npm run eval`
+ * and `npm run eval -- --lexical`) as the largest round fraction, with a margin of about
+ * 0.05, below the lowest score ratio (expected passage ÷ best) of any question whose
+ * expected passage is in the top 3, so Hit@3 of every kind stays as it was: lowest ratios
+ * 0.856 semantic, 0.342 lexical.
+ */
+export const RELEVANCE_CUTOFF: Readonly<{ semantic: number; lexical: number }> = Object.freeze({
+  semantic: 0.8,
+  lexical: 0.3,
+});
 
 export interface AnswerOptions {
   /** How many passages to return (1..10, default 3). */
@@ -36,6 +51,8 @@ export interface AnswerOptions {
   queryVector?: Float32Array;
   /** Semantic-stage settings (defaults: SEMANTIC). */
   semantic?: Partial<SemanticSettings>;
+  /** Relevance cut-off as a fraction of the best score (default: RELEVANCE_CUTOFF of the stage that ran; 0 shows every requested result). */
+  cutoff?: number;
 }
 
 /** How the semantic stage mixes with the lexical ranking. */
@@ -75,6 +92,8 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 /**
  * Mixes lexical hits with sentence-vector similarity: every passage (of the article
  * filter) is a candidate; score = w × lexical / best lexical + (1 − w) × cosine.
+ * Neighbour smoothing then reorders them, except that a passage leading both the
+ * lexical and the semantic ranking stays first (see smoothScores).
  */
 function hybridRank(
   index: CorpusIndex,
@@ -87,27 +106,38 @@ function hybridRank(
   const byId = new Map(lexical.map((h) => [h.passage.id, h]));
   const best = lexical[0]?.score || 1;
   let similarity = 0;
+  /** The passage closest in meaning (first of equals). */
+  let semanticLeader = -1;
   const out: Hit[] = [];
   index.passages.forEach((passage, id) => {
     if (file !== undefined && passage.origin.file !== file) return;
     const v = vectors[id];
     const cos = v ? cosine(queryVector, v) : 0;
-    if (cos > similarity) similarity = cos;
+    if (cos > similarity || semanticLeader < 0) {
+      similarity = Math.max(similarity, cos);
+      semanticLeader = id;
+    }
     const lex = byId.get(id);
     const score = settings.lexicalWeight * ((lex?.score ?? 0) / best) + (1 - settings.lexicalWeight) * cos;
     out.push({ passage, score, queryTerms: lex?.queryTerms ?? [], docTerms: lex?.docTerms ?? [] });
   });
   out.sort((a, b) => b.score - a.score);
   if (settings.smoothing.weight > 0) {
+    // The lexical leader that is also the semantic leader: uncontested, kept first.
+    const lexicalLeader = lexical[0]?.passage.id;
+    const leader =
+      lexicalLeader === semanticLeader ? out.findIndex((h) => h.passage.id === lexicalLeader) : -1;
     const smoothed = smoothScores(
       out.map((h) => h.score),
       (rank) => index.termVector((out[rank] as Hit).passage.id),
       settings.smoothing,
+      leader >= 0 ? leader : undefined,
     );
     out.forEach((h, i) => {
       h.score = smoothed[i] as number;
     });
-    out.sort((a, b) => b.score - a.score);
+    const first = leader >= 0 ? out[leader] : undefined;
+    out.sort((a, b) => b.score - a.score || (a === first ? -1 : b === first ? 1 : 0));
   }
   return { hits: out, similarity };
 }
@@ -185,12 +215,19 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
       declineReason,
     };
   }
+  // The relevance cut-off: of the requested results, those scoring below a fraction of the
+  // best are not shown; they lead "more results" instead, so the ranking stays whole.
+  const cutoff =
+    options.cutoff ?? (similarity !== undefined ? RELEVANCE_CUTOFF.semantic : RELEVANCE_CUTOFF.lexical);
+  const bar = (hits[0]?.score ?? 0) * cutoff;
+  let shown = Math.min(results, hits.length);
+  while (shown > 1 && cutoff > 0 && (hits[shown - 1] as Hit).score < bar) shown--;
   const composed = hits.map((h) => composePassage(index, h));
   return {
     ...base,
     answered: true,
-    passages: composed.slice(0, results),
-    more: composed.slice(results),
+    passages: composed.slice(0, shown),
+    more: composed.slice(shown),
     suggestions: [],
   };
 }

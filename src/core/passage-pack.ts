@@ -6,18 +6,22 @@
  */
 import type { Passage } from './types.js';
 
+/** The packed layout's name; a different layout is refused, never misread. */
+export const PASSAGES_FORMAT = 'citebot-passages-2';
+
 export interface PackedPassages {
-  format: 'citebot-passages-1';
+  format: typeof PASSAGES_FORMAT;
   count: number;
   /** All passage texts, in order; `textEnd[i]` is where passage i's text ends. */
   texts: string;
   textEnd: Uint32Array;
   strings: string[];
-  /** Per passage: indexes into `strings` (context: -1 when none). */
+  /** Per passage: indexes into `strings` (context and url: -1 when none). */
   file: Int32Array;
   title: Int32Array;
   section: Int32Array;
   context: Int32Array;
+  url: Int32Array;
   /** Per passage: kind (0 paragraph, 1 item), paragraph, first and last line, start and end offset. */
   kind: Uint8Array;
   numbers: Uint32Array;
@@ -39,7 +43,7 @@ export function packPassages(passages: readonly Passage[]): PackedPassages {
   };
   const count = passages.length;
   const out: PackedPassages = {
-    format: 'citebot-passages-1',
+    format: PASSAGES_FORMAT,
     count,
     texts: '',
     textEnd: new Uint32Array(count),
@@ -48,6 +52,7 @@ export function packPassages(passages: readonly Passage[]): PackedPassages {
     title: new Int32Array(count),
     section: new Int32Array(count),
     context: new Int32Array(count),
+    url: new Int32Array(count),
     kind: new Uint8Array(count),
     numbers: new Uint32Array(count * N),
   };
@@ -62,6 +67,7 @@ export function packPassages(passages: readonly Passage[]): PackedPassages {
     out.title[i] = intern(p.origin.title);
     out.section[i] = intern(p.origin.section);
     out.context[i] = p.context === undefined ? -1 : intern(p.context);
+    out.url[i] = p.origin.url === undefined ? -1 : intern(p.origin.url);
     out.kind[i] = p.kind === 'item' ? 1 : 0;
     out.numbers.set(
       [p.origin.paragraph, p.origin.lines[0], p.origin.lines[1], p.origin.offsets[0], p.origin.offsets[1]],
@@ -73,7 +79,9 @@ export function packPassages(passages: readonly Passage[]): PackedPassages {
 }
 
 export function unpackPassages(packed: PackedPassages): Passage[] {
-  if (packed?.format !== 'citebot-passages-1') throw new Error('not packed citebot passages');
+  if (packed?.format !== PASSAGES_FORMAT) {
+    throw new Error(`not packed citebot passages of layout ${PASSAGES_FORMAT}`);
+  }
   const out: Passage[] = new Array(packed.count);
   const str = (i: number) => {
     const s = packed.strings[i];
@@ -97,6 +105,8 @@ export function unpackPassages(packed: PackedPassages): Passage[] {
         offsets: [n[3] as number, n[4] as number],
       },
     };
+    const url = packed.url[i] as number;
+    if (url >= 0) p.origin.url = str(url);
     const ctx = packed.context[i] as number;
     if (ctx >= 0) p.context = str(ctx);
     out[i] = p;

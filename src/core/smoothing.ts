@@ -69,15 +69,23 @@ export function dot(a: TermVector, b: TermVector): number {
 
 /**
  * Smooths scores of candidates sorted best first. Returns new scores in the same order
- * as `scores` (the caller re-sorts): for the top `candidates`,
+ * as `scores` (the caller re-sorts, stably): for the top `candidates`,
  * (1 − weight) × own + weight × similarity-weighted mean of the `neighbours` most
  * similar candidates' scores, all relative to the best score; the rest get
  * (1 − weight) × their relative score, which keeps them below as before.
+ *
+ * `leader` is the rank of a candidate whose own evidence is uncontested (the caller's
+ * rule: it leads every ranking that was mixed into `scores`). Smoothing lends each
+ * candidate its neighbours' scores, so the neighbours of a lone strong passage borrow
+ * its score while it has only weaker neighbours to borrow from, and can pass it; the
+ * leader therefore gets the highest smoothed score (ties included), which keeps it first
+ * under a stable sort. The other candidates are smoothed as usual.
  */
 export function smoothScores(
   scores: readonly number[],
   vectorAt: (rank: number) => TermVector,
   settings: SmoothingSettings,
+  leader?: number,
 ): number[] {
   const best = scores[0] || 1;
   const own = scores.map((s) => s / best);
@@ -114,6 +122,11 @@ export function smoothScores(
       mixed += s * (own[topIds[m] as number] as number);
     }
     out[i] = (1 - weight) * (own[i] as number) + weight * (total > 0 ? mixed / total : 0);
+  }
+  if (leader !== undefined && leader >= 0 && leader < out.length) {
+    let top = out[leader] as number;
+    for (const s of out) if (s > top) top = s;
+    out[leader] = top;
   }
   return out;
 }

@@ -505,7 +505,10 @@ export function splitArticle(source: SourceText, markdown = source.file.endsWith
   const url = fields.get('url');
   if (url) {
     const u = cleanUrl(url, warn);
-    if (u) meta.url = u;
+    if (u) {
+      meta.url = u;
+      for (const p of passages) p.origin.url = u;
+    }
   }
   if (dropped) warnings.push(`… and ${dropped} more`);
   return { meta, passages, warnings };

@@ -1,9 +1,11 @@
 /**
  * Runs a labelled question set against a snapshot and computes Hit@1, Hit@3 and
  * MRR by kind, plus how many unanswerable questions were declined and how many
- * answerable ones were wrongly declined.
+ * answerable ones were wrongly declined, and how many answers the relevance cut-off
+ * shortened. A hit counts only when the passage is shown (not cut off); MRR reads the
+ * whole ranking (shown passages, then "more").
  */
-import { answerQuestion, type SemanticSettings } from '../core/answer.js';
+import { answerQuestion, DEFAULT_RESULTS, type SemanticSettings } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Passage } from '../core/types.js';
 
@@ -30,6 +32,11 @@ export interface QuestionEval {
   answerable: { n: number; wronglyDeclined: number };
   unanswerable: { n: number; declined: number };
   misses: { kind: QuestionKind; q: string; rank: number | null; declined: boolean }[];
+  /**
+   * Answers (of the answered questions, DEFAULT_RESULTS asked for) that the relevance
+   * cut-off shows fewer passages than were available, and how many it cut on average.
+   */
+  shrunk: { answers: number; of: number; meanCut: number };
 }
 
 /** Validates the parsed question-set file; throws an error naming the bad entry. */
@@ -67,6 +74,9 @@ export function evaluateQuestions(
   >();
   for (const k of kinds) acc.set(k, { n: 0, hit1: 0, hit3: 0, rr: 0, declined: 0 });
   const misses: QuestionEval['misses'] = [];
+  let answered = 0;
+  let shrunk = 0;
+  let cut = 0;
   for (const item of set.questions) {
     const a = acc.get(item.kind);
     if (!a) continue;
@@ -74,20 +84,31 @@ export function evaluateQuestions(
     const queryVector = queryVectors?.get(item.q);
     const v = queryVector ? { queryVector, ...(semantic ? { semantic } : {}) } : {};
     const ranked = answerQuestion(index, item.q, { results: RANK_DEPTH, more: 0, decide: false, ...v });
-    const declined = !answerQuestion(index, item.q, { results: 1, more: 0, ...v }).answered;
+    const normal = answerQuestion(index, item.q, { results: DEFAULT_RESULTS, more: 0, ...v });
+    const declined = !normal.answered;
     if (declined) a.declined++;
+    else {
+      answered++;
+      const available = Math.min(DEFAULT_RESULTS, normal.passages.length + normal.more.length);
+      if (normal.passages.length < available) {
+        shrunk++;
+        cut += available - normal.passages.length;
+      }
+    }
     if (item.kind === 'unanswerable') {
       if (!declined) misses.push({ kind: item.kind, q: item.q, rank: null, declined });
       continue;
     }
     const matches = (p: Passage) =>
       (item.expect ?? []).some(([f, snippet]) => p.origin.file === set.files[f] && p.text.includes(snippet));
-    const idx = ranked.passages.findIndex((ap) => matches(ap.passage));
+    const idx = [...ranked.passages, ...ranked.more].findIndex((ap) => matches(ap.passage));
     const rank = idx >= 0 ? idx + 1 : null;
-    if (rank === 1) a.hit1++;
-    if (rank !== null && rank <= 3) a.hit3++;
+    const shown = idx >= 0 && idx < ranked.passages.length;
+    if (shown && rank === 1) a.hit1++;
+    if (shown && rank !== null && rank <= 3) a.hit3++;
     if (rank !== null) a.rr += 1 / rank;
-    if (rank === null || rank > 3 || declined) misses.push({ kind: item.kind, q: item.q, rank, declined });
+    if (rank === null || rank > 3 || !shown || declined)
+      misses.push({ kind: item.kind, q: item.q, rank, declined });
   }
   const byKind: KindFigures[] = kinds
     .map((kind) => {
@@ -105,6 +126,7 @@ export function evaluateQuestions(
     answerable: { n: answerableN, wronglyDeclined: answerableN ? wrong / answerableN : 0 },
     unanswerable: { n: un?.n ?? 0, declined: un?.declined ?? 0 },
     misses,
+    shrunk: { answers: shrunk, of: answered, meanCut: shrunk ? cut / shrunk : 0 },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The JSON form of an answer (`npm run ask -- --json`): one object per question.
  * Shape: {question, answered, passages: [{text, quote, file, title, section,
- * paragraph, lines, score, ...}], suggestions, error?}.
+ * paragraph, lines, score, url?, ...}], suggestions, error?}; `url` is the article's
+ * source link, present only when its front matter has one.
  */
 import type { AskResult, CommandError } from '../commands/commands.js';
 import type { AnswerPassage } from '../core/types.js';
@@ -19,6 +20,8 @@ export interface JsonPassage {
   highlights: [number, number][];
   matched: string[];
   context?: string;
+  /** The article's source link (front matter `url`), only when it has one. */
+  url?: string;
 }
 
 export interface JsonAnswer {
@@ -47,6 +50,7 @@ function passageJson(p: AnswerPassage): JsonPassage {
     matched: p.matchedTerms,
   };
   if (p.passage.context) out.context = p.passage.context;
+  if (o.url) out.url = o.url;
   return out;
 }
 

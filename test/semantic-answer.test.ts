@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { answerQuestion, cosine, RELEVANCE_CUTOFF } from '../src/core/answer.js';
+import { CorpusIndex } from '../src/core/corpus-index.js';
+import { embedIndex } from '../src/corpus/library.js';
+import { loadCorpus } from '../src/corpus/loader.js';
+import { loadUseLite } from '../src/semantic/embedder.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** A small article added to the corpus: a few passages on one topic, each answering one question. */
+const BEES = {
+  file: 'bees.txt',
+  hash: 'bees',
+  text: `Keeping Bees in a Small Garden
+
+A beehive needs a sunny spot sheltered from the wind, with a water source nearby.
+
+Bees forage for nectar and pollen up to three kilometres from the hive.
+
+A healthy colony in summer holds one queen, a few hundred drones and up to fifty thousand worker bees.
+
+Beekeepers inspect the hive every week or two in spring to look for signs of swarming.
+
+Honey is harvested in late summer, leaving enough in the hive for the bees to survive the winter.
+`,
+};
+
+const QUESTIONS: [string, string][] = [
+  ['How many worker bees live in a colony?', 'fifty thousand worker bees'],
+  ['When is honey harvested?', 'Honey is harvested'],
+  ['Where should I put a beehive?', 'sunny spot'],
+  ['How far do bees fly to find nectar?', 'three kilometres'],
+  ['How often should the hive be inspected?', 'every week or two'],
+];
+
+describe('neighbour smoothing with the semantic stage, in a small added article', async () => {
+  const { sources } = await loadCorpus(path.join(root, 'corpus'));
+  const embedder = await loadUseLite();
+  const index = await embedIndex(CorpusIndex.build([...sources, BEES]), embedder);
+  const vectors = await embedder.embed(QUESTIONS.map(([q]) => q));
+
+  it.each(QUESTIONS.map(([q, snippet], i) => [q, snippet, i] as const))(
+    'keeps the passage that leads both rankings first: %s',
+    (q, snippet, i) => {
+      const queryVector = vectors[i] as Float32Array;
+      const lexicalLeader = index.search(q, { limit: 1 })[0]?.passage;
+      const semanticLeader = index.passages.reduce((best, p) =>
+        cosine(queryVector, index.vectors?.vectors[p.id] as Float32Array) >
+        cosine(queryVector, index.vectors?.vectors[best.id] as Float32Array)
+          ? p
+          : best,
+      );
+      // The case under test: one passage leads both the lexical and the semantic ranking.
+      expect(lexicalLeader?.text).toContain(snippet);
+      expect(semanticLeader.id).toBe(lexicalLeader?.id);
+      const answer = answerQuestion(index, q, { queryVector });
+      expect(answer.answered).toBe(true);
+      expect(answer.passages[0]?.passage.id).toBe(lexicalLeader?.id);
+    },
+  );
+});
+
+describe('the relevance cut-off with the semantic stage', async () => {
+  const { sources } = await loadCorpus(path.join(root, 'corpus'));
+  const embedder = await loadUseLite();
+  const index = await embedIndex(CorpusIndex.build(sources), embedder);
+  const ask = async (q: string) => {
+    const [queryVector] = await embedder.embed([q]);
+    return {
+      shown: answerQuestion(index, q, { queryVector: queryVector as Float32Array }),
+      all: answerQuestion(index, q, { queryVector: queryVector as Float32Array, cutoff: 0 }),
+    };
+  };
+
+  it('shows only the passage that answers "What is nanoGPT?"; the rest lead "more"', async () => {
+    const { shown, all } = await ask('What is nanoGPT?');
+    expect(all.passages).toHaveLength(3);
+    expect(shown.passages.length).toBeLessThan(3);
+    expect(shown.passages[0]?.passage.text).toContain('nanoGPT');
+    const ids = (a: typeof shown) => [...a.passages, ...a.more].map((p) => p.passage.id);
+    expect(ids(shown)).toEqual(ids(all));
+    expect(shown.more[0]?.score).toBeLessThan((shown.passages[0]?.score ?? 0) * RELEVANCE_CUTOFF.semantic);
+  });
+
+  it('shows several passages when several answer comparably well', async () => {
+    const { shown } = await ask('Why is open-source AI growing so fast?');
+    expect(shown.passages).toHaveLength(3);
+  });
+});

@@ -86,14 +86,11 @@ export function renderAsk(result: AskResult | CommandError, style: Style = plain
     for (const art of result.articles) lines.push(`  • ${safe(articleLine(art))}`);
     return lines.join('\n');
   }
-  const articleUrls = new Map(result.articles.map((art) => [art.file, art.url]));
   a.passages.forEach((p, i) => {
     const quote = renderQuote(p.quote, p.quoteHighlights, style);
     lines.push(`${style.bold(`${i + 1}.`)} “${quote}”`);
     const o = p.passage.origin;
-    // The passage's own link; the article's while passages don't carry one yet.
-    const url = o.url ?? articleUrls.get(o.file);
-    const link = url ? ` ${(style.link ?? ((u: string) => u))(safeUrl(url))}` : '';
+    const link = o.url ? ` ${(style.link ?? ((u: string) => u))(safeUrl(o.url))}` : '';
     lines.push(
       style.dim(`   — ${safe(originLabel(o))} (${safe(o.file)}, lines ${o.lines[0]}–${o.lines[1]})${link}`),
     );

@@ -380,8 +380,9 @@ export function renderHelp(articles: number, passages: number): ReplyPayload {
           HELP_TEXT.what,
           '',
           '**Commands**',
-          '`/ask question:` — answer with quotes. Options: `results` (1–5), `article`, `private`.',
+          '`/ask question:` — answer with quotes. Options: `results` (1–5), `article`, `private`, `for` (in a server: post the answer in the channel for someone).',
           '`/sources [article]` — the articles, or one article’s sections.',
+          '`/read article: section: [page]` — a whole section, quoted passage by passage.',
           '`/help` — this message.',
           '`/reindex` — moderators: re-read the articles.',
           'Right-click a message → Apps → **Ask citebot** to ask with its text.',
@@ -474,21 +475,23 @@ function cutEscaped(text: string, max: number): string[] {
       size = escapeText(current).length;
       continue;
     }
-    // One word longer than a page: cut it by characters.
-    let rest = token.replace(/^\s+/u, '');
-    while (rest) {
-      let n = Math.min(rest.length, Math.max(1, Math.floor(max / 2)));
-      while (n < rest.length && escapeText(rest.slice(0, n + 1)).length <= max) n++;
-      const code = rest.charCodeAt(n - 1);
-      if (n < rest.length && code >= 0xd800 && code <= 0xdbff && n > 1) n--;
-      const piece = rest.slice(0, n);
-      rest = rest.slice(n);
-      if (rest) pieces.push(piece);
-      else {
-        current = piece;
-        size = escapeText(piece).length;
+    // One word longer than a page: cut it by code points, each measured escaped on its own. That
+    // never undercounts: escapes are per character and line-start ones only add; "@" and "<" count
+    // one more for the zero-width space a mention gets.
+    let piece = '';
+    let pieceSize = 0;
+    for (const ch of token.replace(/^\s+/u, '')) {
+      const c = escapeText(ch).length + (ch === '@' || ch === '<' ? 1 : 0);
+      if (pieceSize + c > max && piece) {
+        pieces.push(piece);
+        piece = '';
+        pieceSize = 0;
       }
+      piece += ch;
+      pieceSize += c;
     }
+    current = piece;
+    size = pieceSize;
   }
   flush();
   return pieces;

@@ -336,6 +336,7 @@ describe('/sources and /help', () => {
     const b = cb.body as Body;
     expect(b.data?.flags).toBe(64);
     expect(b.data?.embeds?.[0]?.description).toContain('/ask question:');
+    expect(b.data?.embeds?.[0]?.description).toContain('/read article: section:');
   });
 });
 

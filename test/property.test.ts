@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AskResult } from '../src/commands/commands.js';
+import { type AskResult, read } from '../src/commands/commands.js';
 import { answerQuestion } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
 import type { Answer, AnswerPassage, Passage, SourceText, Span } from '../src/core/types.js';
@@ -22,7 +22,9 @@ import {
   boldQuote,
   renderAnswerPage,
   renderFullPassage,
+  readPages,
   renderNote,
+  renderRead,
   renderReindex,
   renderSources,
   type ReplyPayload,
@@ -508,6 +510,43 @@ describe('rendered answers to hostile questions over hostile passages', () => {
         );
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('/read pages stay within limits, ping no one, and quote every passage of the section verbatim', () => {
+    const collapse = (t: string) => normalise(t).replace(/\s+/gu, ' ').trim();
+    fc.assert(
+      fc.property(caseArb, fc.nat(3), (c, extra) => {
+        // Long passages too: repeat a piece of each article's text so some sections overflow a page
+        // and some passages are cut across pages.
+        const sources = c.sources.map((src) => ({
+          ...src,
+          text: src.text + `${cap(src.text.split('\n')[1] ?? '', 300)} `.repeat(extra * 12),
+        }));
+        const index = CorpusIndex.build(sources);
+        const services = { library: { ready: true, index } } as never;
+        for (const a of index.articles) {
+          a.sections.forEach((_s, k) => {
+            const r = read(services, a.file, `#${k + 1}`);
+            if (r.kind !== 'read') throw new Error(r.message);
+            const pages = readPages(r);
+            const pieces: string[] = [];
+            pages.forEach((_p, n) => {
+              const out = renderRead(r, n, {
+                pageId: (page) => SIGNER.encode({ action: 'read', answerId: 'k1', arg: page }),
+                ephemeral: true,
+              });
+              checkReply(out);
+              const lines = (out.embeds[0]?.description ?? '').split('\n');
+              lines.forEach((line, i) => {
+                if (line.startsWith('**¶')) pieces.push(unformat(lines[i + 1] ?? ''));
+              });
+            });
+            expect(collapse(pieces.join(' '))).toBe(collapse(r.passages.map((p) => `“${p.text}”`).join(' ')));
+          });
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -34,19 +34,22 @@ import {
   type MessageContextMenuCommandInteraction,
   Options,
   Partials,
-  PermissionFlagsBits,
   type RepliableInteraction,
   Routes,
 } from 'discord.js';
 import { ask, help, reindex, type Services, sources } from '../commands/commands.js';
 import { MAX_QUESTION_CHARS } from '../core/answer.js';
 import { type Config, configSecrets } from '../config.js';
-import { COMMAND_NAMES, COMMANDS, CONTEXT_MENU_NAME } from './commands.js';
+import { COMMAND_NAMES, COMMANDS, CONTEXT_MENU_NAME, FOR_OPTION, NAME_OPTION_CHARS } from './commands.js';
+import type { RouteContext } from './context.js';
 import { CustomIdSigner } from './custom-id.js';
+import { deleteAnswer } from './delete.js';
 import { truncate } from './escape.js';
 import { EPHEMERAL, LIMITS } from './limits.js';
+import { isModerator, maySendHere } from './permissions.js';
 import { QueueFullError, WorkQueue } from './queue.js';
 import { RateLimiter } from './rate-limit.js';
+import { ReadRoute } from './read.js';
 import { Redactor } from './redact.js';
 import {
   type ReplyPayload,
@@ -231,6 +234,9 @@ export class CitebotDiscord {
   /** The last interaction discord.js handed to us (tells whether a failed INTERACTION_CREATE reached us). */
   #lastInteractionId: string | undefined;
   #stopping = false;
+  /** What the routes in their own files (read.ts, delete.ts) use to answer. */
+  readonly #ctx: RouteContext;
+  readonly #read: ReadRoute;
 
   constructor(options: BotOptions) {
     this.#config = options.config;
@@ -248,6 +254,19 @@ export class CitebotDiscord {
       maxQueue: options.config.maxQueue,
     });
     this.#redactor = new Redactor(configSecrets(options.config));
+    this.#ctx = {
+      services: this.#services,
+      signer: this.signer,
+      config: this.#config,
+      clean: (text) => this.#redactor.text(text),
+      send: (i, p) => this.#send(i, p),
+      update: (i, p) => this.#first(i, 'replied', () => i.update(p)),
+      deferUpdate: async (i) => {
+        this.#deferredUpdates.add(i);
+        await this.#first(i, 'deferred', () => i.deferUpdate());
+      },
+    };
+    this.#read = new ReadRoute(this.#ctx);
     const { rest: restOptions, ...clientOptions } = options.clientOptions ?? {};
     this.client = new Client({
       intents: INTENTS,
@@ -548,6 +567,8 @@ export class CitebotDiscord {
           r.kind === 'error' ? renderNote(r.message, 'error') : renderSources(r.articles, r.article),
         );
       }
+      case COMMAND_NAMES.read:
+        return this.#read.command(i);
       case COMMAND_NAMES.help: {
         const h = help(this.#services);
         return this.#send(i, renderHelp(h.articles, h.passages));
@@ -571,13 +592,43 @@ export class CitebotDiscord {
       return this.#send(i, renderNote(`results must be from 1 to 5; got ${results}.`, 'error'));
     }
     const isPrivate = i.inGuild() ? (i.options.getBoolean('private') ?? false) : false;
+    const forOption = i.options.get(FOR_OPTION);
+    let forUserId: string | undefined;
+    if (forOption) {
+      const refusal = this.#forRefusal(i, forOption.user);
+      if (refusal) return this.#send(i, renderNote(refusal, 'error'));
+      forUserId = forOption.user?.id;
+    }
     await this.#answer(i, {
       question,
       ...(results !== undefined ? { results } : {}),
       ...(article ? { article: this.#redactor.text(article) } : {}),
       isPrivate,
       canPost: isPrivate && i.inGuild(),
+      ...(forUserId ? { forUserId } : {}),
     });
+  }
+
+  /**
+   * Why `/ask for:` cannot post here, or undefined: only in a server, only by someone who may see
+   * the channel and send messages in it, only for a person (not a bot), not with private:true.
+   */
+  #forRefusal(
+    i: ChatInputCommandInteraction,
+    target: { id: string; bot: boolean } | undefined | null,
+  ): string | undefined {
+    if (!i.inGuild()) {
+      return 'The for option works only in a server channel. In a DM, ask without it.';
+    }
+    if (!target) return 'citebot could not find the user in the for option. Pick them from the list.';
+    if (target.bot) return 'Answers can be addressed to people only, not to bots.';
+    if (i.options.getBoolean('private')) {
+      return 'An answer for someone is posted in the channel, so it cannot also be private. Use one of the two options.';
+    }
+    if (!maySendHere(i)) {
+      return 'You cannot send messages in this channel, so citebot will not post an answer for someone here.';
+    }
+    return undefined;
   }
 
   async #onContextMenu(i: MessageContextMenuCommandInteraction): Promise<void> {
@@ -592,11 +643,19 @@ export class CitebotDiscord {
   /** /ask and the context menu: cooldown, answer, store for the buttons, reply. */
   async #answer(
     i: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-    req: { question: string; results?: number; article?: string; isPrivate: boolean; canPost: boolean },
+    req: {
+      question: string;
+      results?: number;
+      article?: string;
+      isPrivate: boolean;
+      canPost: boolean;
+      /** `/ask for:`: posted publicly, mentioning this user, with 🗑 Delete. */
+      forUserId?: string;
+    },
   ): Promise<void> {
     const cd = this.#cooldown(i.user.id);
     if (!cd.ok) return this.#send(i, renderNote(cd.message));
-    const { isPrivate, canPost, ...askReq } = req;
+    const { isPrivate, canPost, forUserId, ...askReq } = req;
     const r = await this.#queued(i, isPrivate, (late) =>
       ask(this.#services, late ? { ...askReq, lexicalOnly: true } : askReq),
     );
@@ -612,6 +671,7 @@ export class CitebotDiscord {
       articles: r.articles,
       perPage: req.results ?? 3,
       private: isPrivate,
+      ...(forUserId ? { forUserId, deletable: true } : {}),
     });
     await this.#send(i, renderAnswerPage(stored, 0, { signer: this.signer, canPost }));
   }
@@ -710,12 +770,7 @@ export class CitebotDiscord {
   }
 
   #canReindex(i: ChatInputCommandInteraction): boolean {
-    if (this.#config.ownerIds.includes(i.user.id)) return true;
-    if (!i.inGuild()) return false;
-    if (i.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
-    const roles = i.member.roles;
-    const roleIds: string[] = Array.isArray(roles) ? roles : [...roles.cache.keys()];
-    return roleIds.some((r) => this.#config.moderatorRoleIds.includes(r));
+    return isModerator(this.#config, i);
   }
 
   async #onButton(i: ButtonInteraction): Promise<void> {
@@ -723,6 +778,9 @@ export class CitebotDiscord {
     if (!ref) {
       return this.#send(i, renderNote('This button is not valid any more. Ask again with /ask.', 'error'));
     }
+    // These two carry what they need in their id: no stored answer involved.
+    if (ref.action === 'read') return this.#read.page(i, ref.answerId, ref.arg);
+    if (ref.action === 'delete') return deleteAnswer(this.#ctx, i, ref.answerId);
     const stored = this.store.get(ref.answerId);
     if (!stored) {
       return this.#send(
@@ -751,10 +809,12 @@ export class CitebotDiscord {
         const passages = [...stored.answer.passages, ...stored.answer.more];
         const passage = passages[ref.arg]?.passage;
         if (!passage) return this.#send(i, renderNote('That passage is not part of this answer.', 'error'));
-        return this.#send(i, renderFullPassage(passage, ref.arg + 1));
+        return this.#send(i, renderFullPassage(passage, ref.arg + 1, stored.articles));
       }
       case 'post':
         return this.#post(i, stored, ref.arg);
+      default:
+        return this.#send(i, renderNote('This button is not valid any more. Ask again with /ask.', 'error'));
     }
   }
 
@@ -803,7 +863,7 @@ export class CitebotDiscord {
     if (!this.#services.library.ready) return [];
     const index = this.#services.library.index;
     const focused = i.options.getFocused(true);
-    const typed = this.#redactor.text(String(focused.value ?? '')).slice(0, 200);
+    const typed = this.#redactor.text(String(focused.value ?? '')).slice(0, NAME_OPTION_CHARS);
     const choice = (name: string, value: string) => ({
       name: truncate(name.replace(/\s+/gu, ' ').trim(), LIMITS.choiceName),
       value: value.slice(0, LIMITS.choiceValue),
@@ -814,6 +874,9 @@ export class CitebotDiscord {
         .filter((a) => !q || a.title.toLowerCase().includes(q) || a.file.toLowerCase().includes(q))
         .slice(0, LIMITS.choices)
         .map((a) => choice(a.title, a.file.length <= LIMITS.choiceValue ? a.file : a.title));
+    }
+    if (focused.name === 'section' && i.commandName === COMMAND_NAMES.read) {
+      return this.#read.choices(i, typed);
     }
     if (focused.name === 'question') {
       const out = new Map<string, { name: string; value: string }>();
@@ -892,6 +955,8 @@ export class CitebotDiscord {
         articles: r.articles,
         perPage: 3,
         private: false,
+        // An answer to a mention in a server is public: it carries 🗑 Delete.
+        deletable: m.inGuild(),
       });
       await reply(renderAnswerPage(stored, 0, { signer: this.signer, canPost: false }));
     });

@@ -11,8 +11,20 @@ import {
   type RESTPutAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 
-export const COMMAND_NAMES = { ask: 'ask', sources: 'sources', help: 'help', reindex: 'reindex' } as const;
+import { MAX_BUTTON_ARG } from './custom-id.js';
+
+export const COMMAND_NAMES = {
+  ask: 'ask',
+  sources: 'sources',
+  read: 'read',
+  help: 'help',
+  reindex: 'reindex',
+} as const;
 export const CONTEXT_MENU_NAME = 'Ask citebot';
+/** /ask's user option: the answer is posted for that person, mentioning them. */
+export const FOR_OPTION = 'for';
+/** Longest article or section name accepted in an option (a typed name; picked ones are shorter). */
+export const NAME_OPTION_CHARS = 200;
 
 /** Everywhere: servers, DMs with the bot, and group DMs; installable to a server or to a user. */
 const EVERYWHERE = {
@@ -51,12 +63,17 @@ export const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
         name: 'article',
         description: 'Only search this article',
         autocomplete: true,
-        max_length: 200,
+        max_length: NAME_OPTION_CHARS,
       },
       {
         type: ApplicationCommandOptionType.Boolean,
         name: 'private',
         description: 'Only you see the answer (you can still post it to the channel)',
+      },
+      {
+        type: ApplicationCommandOptionType.User,
+        name: FOR_OPTION,
+        description: 'Servers: post the answer in the channel for this person (mentions them)',
       },
     ],
   },
@@ -71,7 +88,38 @@ export const COMMANDS: RESTPutAPIApplicationCommandsJSONBody = [
         name: 'article',
         description: 'Show this article’s sections',
         autocomplete: true,
-        max_length: 200,
+        max_length: NAME_OPTION_CHARS,
+      },
+    ],
+  },
+  {
+    type: ApplicationCommandType.ChatInput,
+    name: COMMAND_NAMES.read,
+    description: 'Read a whole section of an article, quoted passage by passage',
+    ...EVERYWHERE,
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'article',
+        description: 'The article',
+        required: true,
+        autocomplete: true,
+        max_length: NAME_OPTION_CHARS,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'section',
+        description: 'The section (pick the article first)',
+        required: true,
+        autocomplete: true,
+        max_length: NAME_OPTION_CHARS,
+      },
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: 'page',
+        description: 'Start at this page (default 1)',
+        min_value: 1,
+        max_value: MAX_BUTTON_ARG + 1,
       },
     ],
   },

@@ -6,20 +6,25 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LIMITS } from './limits.js';
 
-export type ButtonAction = 'more' | 'full' | 'post';
-const CODES: Record<ButtonAction, string> = { more: 'm', full: 'f', post: 'p' };
-const ACTIONS: ReadonlyMap<string, ButtonAction> = new Map([
-  ['m', 'more'],
-  ['f', 'full'],
-  ['p', 'post'],
-]);
+/**
+ * more / full / post: an answer's buttons (the answer id is the store's key).
+ * read: a page of /read (the id names the section, see read.ts). delete: 🗑 on a public
+ * answer (the id is the asker's user id, so it works after the answer left the store).
+ */
+export type ButtonAction = 'more' | 'full' | 'post' | 'read' | 'delete';
+const CODES: Record<ButtonAction, string> = { more: 'm', full: 'f', post: 'p', read: 'r', delete: 'd' };
+const ACTIONS: ReadonlyMap<string, ButtonAction> = new Map(
+  Object.entries(CODES).map(([action, code]) => [code, action as ButtonAction]),
+);
+/** Largest button argument (page or passage number). */
+export const MAX_BUTTON_ARG = 9999;
 const PREFIX = 'a1';
 const SIG_CHARS = 22;
 
 export interface ButtonRef {
   action: ButtonAction;
   answerId: string;
-  /** Page (more, post) or passage number (full). */
+  /** Page (more, post, read), passage number (full) or 0 (delete). */
   arg: number;
 }
 
@@ -37,7 +42,7 @@ export class CustomIdSigner {
   encode(ref: ButtonRef): string {
     if (!/^[A-Za-z0-9]{1,40}$/u.test(ref.answerId))
       throw new Error(`invalid answer id ${JSON.stringify(ref.answerId)}`);
-    if (!Number.isInteger(ref.arg) || ref.arg < 0 || ref.arg > 9999)
+    if (!Number.isInteger(ref.arg) || ref.arg < 0 || ref.arg > MAX_BUTTON_ARG)
       throw new Error(`invalid button argument ${ref.arg}`);
     const body = `${PREFIX}.${CODES[ref.action]}.${ref.answerId}.${ref.arg}`;
     const id = `${body}.${this.#sign(body)}`;

@@ -3,6 +3,8 @@
  * are also disabled on every message) nor break the formatting around it.
  */
 
+import { LIMITS } from './limits.js';
+
 const ZWSP = '\u200b';
 
 /**
@@ -88,4 +90,43 @@ function balanceMarkup(piece: string): string {
     out = out.slice(0, at) + joint + out.slice(at + 2);
   }
   return out;
+}
+
+/**
+ * The url as citebot may show it: an absolute http(s) address without credentials, at most
+ * LIMITS.linkUrl long once normalised, with every character that means something to Markdown
+ * or to Discord's link syntax (brackets, parentheses, angle brackets, `*`, `_`, `~`, `|`,
+ * backtick, backslash) percent-encoded. Anything else (javascript:, relative, too long)
+ * gives undefined: show no link rather than a wrong or unsafe one.
+ */
+export function safeUrl(raw: string | undefined): string | undefined {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > LIMITS.linkUrl) return undefined;
+  if (/[\s\p{Cc}]/u.test(raw)) return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password) return undefined;
+  // A host is letters, digits, dots and dashes (punycode), or an IPv6 address in brackets.
+  if (!/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d+)?$/u.test(u.host)) return undefined;
+  const href =
+    u.origin +
+    u.href
+      .slice(u.origin.length)
+      .replace(
+        /[[\]()<>*_~|`\\]/gu,
+        (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+      );
+  return href.length <= LIMITS.linkUrl ? href : undefined;
+}
+
+/**
+ * A Markdown link `[text](<url>)` (the angle brackets stop Discord's embed preview) when the url is
+ * safe, else the text alone. `text` must already be escaped.
+ */
+export function markdownLink(escapedText: string, url: string | undefined): string {
+  const href = safeUrl(url);
+  return href ? `[${escapedText}](<${href}>)` : escapedText;
 }

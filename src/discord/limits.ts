@@ -31,6 +31,8 @@ export const LIMITS = {
   customId: 100,
   /** Button label. */
   buttonLabel: 80,
+  /** A link button's url (also the longest url citebot puts in an embed or a Markdown link). */
+  linkUrl: 512,
   /** Buttons per action row, rows per message. */
   buttonsPerRow: 5,
   rows: 5,

@@ -16,6 +16,10 @@ export interface StoredAnswer {
   perPage: number;
   /** Was the first reply ephemeral? */
   private: boolean;
+  /** `/ask for:`: the user the answer is addressed to (mentioned, the only ping allowed). */
+  forUserId?: string;
+  /** A public answer in a server: it carries 🗑 Delete (for the asker and moderators). */
+  deletable?: boolean;
   createdAt: number;
 }
 

@@ -225,7 +225,14 @@ describe('buttons', () => {
     expect(follow.body.flags ?? 0).toBe(0);
     expect(follow.body.allowed_mentions).toEqual({ parse: [] });
     expect(follow.body.embeds[0].description).toContain('Federated');
-    expect(follow.body.components ?? []).toEqual([]);
+    // The public copy has no answer buttons, only 🗑 Delete for the asker (and moderators).
+    const posted = (follow.body.components ?? []).flatMap((r: { components: unknown[] }) => r.components);
+    expect(posted.map((b: { label: string }) => b.label)).toEqual(['Delete']);
+    expect(run.bot.signer.decode(posted[0].custom_id)).toEqual({
+      action: 'delete',
+      answerId: asker.id,
+      arg: 0,
+    });
   });
 
   it("refuses someone else's buttons, tampered ids and expired answers with an ephemeral note", async () => {
@@ -329,6 +336,7 @@ describe('/sources and /help', () => {
     const b = cb.body as Body;
     expect(b.data?.flags).toBe(64);
     expect(b.data?.embeds?.[0]?.description).toContain('/ask question:');
+    expect(b.data?.embeds?.[0]?.description).toContain('/read article: section:');
   });
 });
 

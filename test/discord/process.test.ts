@@ -58,13 +58,13 @@ describe('deploy-commands', () => {
     server = await FakeDiscord.start();
     const first = await runNpm(['run', 'deploy-commands'], envFor(server.apiBase));
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Registered 5 commands globally');
+    expect(first.stdout).toContain('Registered 6 commands globally');
     const puts = server.findRequests({ method: 'PUT', route: `/applications/${APPLICATION_ID}/commands` });
     expect(puts).toHaveLength(1);
     const body = puts[0]?.body as Record<string, unknown>[];
     const byName = Object.fromEntries(body.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['Ask citebot', 'ask', 'help', 'reindex', 'sources']);
-    for (const name of ['ask', 'sources', 'help', 'Ask citebot']) {
+    expect(Object.keys(byName).sort()).toEqual(['Ask citebot', 'ask', 'help', 'read', 'reindex', 'sources']);
+    for (const name of ['ask', 'sources', 'read', 'help', 'Ask citebot']) {
       expect(byName[name]).toMatchObject({ contexts: [0, 1, 2], integration_types: [0, 1] });
     }
     expect(byName.reindex).toMatchObject({
@@ -82,11 +82,17 @@ describe('deploy-commands', () => {
         max_value?: number;
       }[];
     };
-    expect(ask.options.map((o) => o.name)).toEqual(['question', 'results', 'article', 'private']);
+    expect(ask.options.map((o) => o.name)).toEqual(['question', 'results', 'article', 'private', 'for']);
     expect(ask.options[0]).toMatchObject({ type: 3, autocomplete: true });
     expect(ask.options[1]).toMatchObject({ type: 4, min_value: 1, max_value: 5 });
     expect(ask.options[2]).toMatchObject({ type: 3, autocomplete: true });
     expect(ask.options[3]).toMatchObject({ type: 5 });
+    expect(ask.options[4]).toMatchObject({ type: 6 });
+    const read = byName.read as typeof ask;
+    expect(read.options.map((o) => o.name)).toEqual(['article', 'section', 'page']);
+    expect(read.options[0]).toMatchObject({ type: 3, autocomplete: true, required: true });
+    expect(read.options[1]).toMatchObject({ type: 3, autocomplete: true, required: true });
+    expect(read.options[2]).toMatchObject({ type: 4, min_value: 1 });
     expect(server.findRequests({ method: 'GET', route: '/applications/@me' })).toHaveLength(1);
 
     // Same ids and definitions after a second run (the fake bumps `version` on every write).

@@ -515,11 +515,14 @@ describe('renderAnswerPage', () => {
     );
   });
 
-  it('is ephemeral when private, and has no buttons or flag once posted', () => {
+  it('is ephemeral when private; once posted it has no flag and only 🗑 Delete, signed with the asker', () => {
     const priv = storeAnswer('quokka marmalade', { private: true });
     expect(renderAnswerPage(priv, 0, { signer: SIGNER, canPost: true }).flags).toBe(EPHEMERAL);
     const posted = renderAnswerPage(priv, 0, { signer: SIGNER, canPost: true, posted: true });
-    expect(posted.components).toEqual([]);
+    const only = posted.components.flatMap((r) => r.components);
+    expect(only.map((b) => ('label' in b ? b.label : undefined))).toEqual(['Delete']);
+    const id = only[0] && 'custom_id' in only[0] ? only[0].custom_id : '';
+    expect(SIGNER.decode(id)).toEqual({ action: 'delete', answerId: priv.userId, arg: 0 });
     expect(posted.flags).toBeUndefined();
     const pub = storeAnswer('quokka marmalade', { private: false });
     expect(renderAnswerPage(pub, 0, { signer: SIGNER, canPost: false }).flags).toBeUndefined();

@@ -282,6 +282,67 @@ export function validateMessage(
   }
   if (total > 6000)
     return fieldError('embeds', 'BASE_TYPE_MAX_LENGTH', 'Embed size exceeds maximum size of 6000');
+  for (const [i, e] of embeds.entries()) {
+    if (e?.url !== undefined && !isWebUrl(e.url, 2048)) {
+      return fieldError(`embeds.${i}.url`, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+    }
+  }
+  const rows: Json[] = Array.isArray(data?.components) ? data.components : [];
+  if (rows.length > 5)
+    return fieldError('components', 'BASE_TYPE_MAX_LENGTH', 'Must be 5 or fewer in length.');
+  for (const [r, row] of rows.entries()) {
+    const items: Json[] = Array.isArray(row?.components) ? row.components : [];
+    if (items.length === 0 || items.length > 5) {
+      return fieldError(
+        `components.${r}.components`,
+        'BASE_TYPE_BAD_LENGTH',
+        'Must be between 1 and 5 in length.',
+      );
+    }
+    for (const [c, b] of items.entries()) {
+      if (b?.type !== 2) continue;
+      const at = `components.${r}.components.${c}`;
+      if (typeof b.label === 'string' && b.label.length > 80) {
+        return fieldError(`${at}.label`, 'BASE_TYPE_MAX_LENGTH', 'Must be 80 or fewer in length.');
+      }
+      if (b.style === 5) {
+        // A link button has a url and no custom_id.
+        if (b.custom_id !== undefined)
+          return fieldError(
+            `${at}.custom_id`,
+            'COMPONENT_LINK_HAS_CUSTOM_ID',
+            'A link button cannot have a custom id.',
+          );
+        if (!isWebUrl(b.url, 512))
+          return fieldError(`${at}.url`, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+      } else if (typeof b.custom_id !== 'string' || b.custom_id.length === 0 || b.custom_id.length > 100) {
+        return fieldError(`${at}.custom_id`, 'BASE_TYPE_REQUIRED', 'This field is required');
+      } else if (b.url !== undefined) {
+        return fieldError(`${at}.url`, 'COMPONENT_BUTTON_URL', 'Only link buttons have a url.');
+      }
+    }
+  }
+  const mentions = data?.allowed_mentions;
+  if (mentions) {
+    const parse: unknown[] = Array.isArray(mentions.parse) ? mentions.parse : [];
+    for (const kind of ['users', 'roles'] as const) {
+      // Discord rejects a list of ids together with parsing that kind wholesale.
+      if (Array.isArray(mentions[kind]) && parse.includes(kind)) {
+        return fieldError(
+          'allowed_mentions',
+          'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+          `parse:["${kind}"] and ${kind} are mutually exclusive.`,
+        );
+      }
+      if (Array.isArray(mentions[kind]) && mentions[kind].length > 100) {
+        return fieldError(
+          `allowed_mentions.${kind}`,
+          'BASE_TYPE_MAX_LENGTH',
+          'Must be 100 or fewer in length.',
+        );
+      }
+    }
+  }
   if (opts.requireContent) {
     const hasContent = typeof content === 'string' && content.trim().length > 0;
     const hasOther =
@@ -293,6 +354,17 @@ export function validateMessage(
     if (!hasContent && !hasOther) return apiError(400, 50006, 'Cannot send an empty message');
   }
   return null;
+}
+
+/** An absolute http(s) url of at most `max` characters, as Discord accepts in embeds and link buttons. */
+function isWebUrl(v: unknown, max: number): boolean {
+  if (typeof v !== 'string' || v.length > max) return false;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 export class FakeDiscord {

@@ -671,7 +671,9 @@ export class CitebotDiscord {
       articles: r.articles,
       perPage: req.results ?? 3,
       private: isPrivate,
-      ...(forUserId ? { forUserId, deletable: true } : {}),
+      // Everyone in the channel sees a public answer, so the asker (or a moderator) can take it down.
+      deletable: !isPrivate,
+      ...(forUserId ? { forUserId } : {}),
     });
     await this.#send(i, renderAnswerPage(stored, 0, { signer: this.signer, canPost }));
   }

@@ -109,7 +109,7 @@ describe('/ask', () => {
     expect(first?.footer?.text).toContain('¶7');
     expect(first?.footer?.text).toContain('the-rise-of-open-source-ai.txt lines 8–8');
     expectWithinLimits(data);
-    expect(buttons(body).map((b) => b.label)).toEqual(['Full passage 1']);
+    expect(buttons(body).map((b) => b.label)).toEqual(['Delete', 'Full passage 1']);
     const state = run.server.interaction(payload.id);
     expect((state?.callbackAt ?? Infinity) - (state?.dispatchedAt ?? 0)).toBeLessThan(
       LIMITS.initialResponseMs / 2,
@@ -146,7 +146,8 @@ describe('/ask', () => {
     const e = body.data?.embeds?.[0];
     expect(e?.title).toBe('No answer in the articles');
     expect(e?.fields?.[0]?.value).toContain('The Rise of Open-Source AI');
-    expect(buttons(body)).toHaveLength(0);
+    // A public decline can be taken down like any public answer.
+    expect(buttons(body).map((b) => b.label)).toEqual(['Delete']);
   });
 
   it('refuses an unknown article, a path-like article and an over-long question with an ephemeral message', async () => {

@@ -204,6 +204,32 @@ describe('🗑 Delete', () => {
     }
   });
 
+  it('is on every public /ask answer: the asker deletes it, a stranger cannot', async () => {
+    const asker = user();
+    const payload = slashCommand({ name: 'ask', options: { question: 'What is nanoGPT?' }, user: asker });
+    const body = (await run.server.interact(payload)).body as Body;
+    expect(body.data?.flags ?? 0).toBe(0);
+    const message = run.server.interaction(payload.id)?.original as APIMessage;
+    const refused = await clickDelete(message, body, user(), { roles: [OTHER_ROLE] });
+    expect(refused.cb.data?.flags).toBe(64);
+    expect(deletes(refused.click.token)).toHaveLength(0);
+    const { click, cb } = await clickDelete(message, body, asker);
+    expect(cb.type).toBe(6);
+    await run.server.waitForRequest((r) => r.method === 'DELETE' && r.route.includes(`/${click.token}/`));
+    expect(run.server.channelMessages.get(DEFAULT_CHANNEL_ID)?.has(message.id)).toBe(false);
+  });
+
+  it('is not on a private answer, which its asker can dismiss', async () => {
+    const payload = slashCommand({
+      name: 'ask',
+      options: { question: 'What is nanoGPT?', private: true },
+      user: user(),
+    });
+    const body = (await run.server.interact(payload)).body as Body;
+    expect(body.data?.flags).toBe(64);
+    expect(buttons(body.data).map((b) => b.label)).not.toContain('Delete');
+  });
+
   it('still works after the answer store forgot the answer (the id carries the asker)', async () => {
     const asker = user();
     const id = run.bot.signer.encode({ action: 'delete', answerId: asker.id, arg: 0 });

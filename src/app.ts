@@ -6,7 +6,8 @@ import type { Config } from './config.js';
 import { PRF_SETTINGS } from './core/corpus-index.js';
 import { type EmbedProgress, Library } from './corpus/library.js';
 import type { Logger } from './log.js';
-import { type Embedder, loadUseLite } from './semantic/embedder.js';
+import type { Embedder } from './semantic/embedder.js';
+import { loadSemanticModel, SEMANTIC_MODELS } from './semantic/models.js';
 
 /** The corpus could not be loaded at start-up. */
 export class StartupError extends Error {
@@ -27,8 +28,13 @@ export async function createServices(
   let progress = options.onEmbedProgress;
   let embedder: Embedder | undefined;
   if (config.semantic) {
+    if (!(config.semanticModel in SEMANTIC_MODELS)) {
+      throw new StartupError(
+        `SEMANTIC_MODEL must be one of ${Object.keys(SEMANTIC_MODELS).join(', ')}; got ${JSON.stringify(config.semanticModel)}`,
+      );
+    }
     try {
-      embedder = await loadUseLite();
+      embedder = await loadSemanticModel(config.semanticModel);
     } catch (err) {
       log.warn('semantic model unavailable; answering lexically', { error: (err as Error).message });
     }

@@ -29,6 +29,8 @@ export interface Config {
   maxQueue: number;
   /** The semantic stage (sentence vectors mixed into the ranking). */
   semantic: boolean;
+  /** The sentence-embedding model's name (SEMANTIC_MODEL), checked against the known models at start. */
+  semanticModel: string;
   /** Above this many passages the semantic stage is skipped. */
   semanticMaxPassages: number;
   /** Pseudo-relevance feedback (query expansion from the top passages); off by default. */
@@ -80,6 +82,7 @@ export const CONFIG_VARIABLES = [
   'MAX_QUEUE',
   'SEMANTIC',
   'SEMANTIC_MAX_PASSAGES',
+  'SEMANTIC_MODEL',
   'PRF',
   'MEMORY_LOG_SECONDS',
   'HEAP_GROWTH_PERCENT',
@@ -221,6 +224,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const config: Config = {
     prf: prf === 'on',
     semantic: semantic !== 'off',
+    semanticModel: (get('SEMANTIC_MODEL') ?? 'use-lite').toLowerCase(),
     semanticMaxPassages: int('SEMANTIC_MAX_PASSAGES', 5000, 0, 10_000_000),
     corpusDir: path.resolve(cwd, get('CORPUS_DIR') ?? 'corpus'),
     cacheDir: path.resolve(cwd, get('CACHE_DIR') ?? '.cache'),

@@ -155,4 +155,15 @@ describe('variables citebot would ignore', () => {
     );
     expect(JSON.parse(r.stdout).answered).toBe(true);
   });
+
+  it('stops the start with one line naming the known models when SEMANTIC_MODEL is unknown', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/ask.ts', 'What is nanoGPT?'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...process.env, DISCORD_TOKEN: '', SEMANTIC_MODEL: 'gpt-9' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('citebot: SEMANTIC_MODEL must be one of use-lite; got "gpt-9"');
+    expect(r.stdout).toBe('');
+  });
 });

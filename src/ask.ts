@@ -61,11 +61,13 @@ if (article !== undefined) {
   const found = resolveArticle(services, article);
   if ('kind' in found) {
     const files = services.library.index.articles.map((a) => a.file);
-    const shown = article.length > 80 ? `${article.slice(0, 80)}…` : article;
+    const tied = services.library.index.matchArticle(article).tied.length > 1;
     fatal(
-      `no article matches --article ${JSON.stringify(shown)}; the articles are: ${
-        files.length ? `${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}` : '(none)'
-      }`,
+      tied
+        ? `--article ${found.message}`
+        : `no article matches --article ${JSON.stringify(article.length > 80 ? `${article.slice(0, 80)}…` : article)}; the articles are: ${
+            files.length ? `${files.slice(0, 20).join(', ')}${files.length > 20 ? ', …' : ''}` : '(none)'
+          }`,
       2,
     );
   }

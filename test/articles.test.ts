@@ -102,3 +102,25 @@ describe('finding an article by what the user typed', () => {
     expect(typoDistance('same', 'same')).toBe(0);
   });
 });
+
+describe('a name that fits several articles equally', () => {
+  const tied = (q: string) => index.matchArticle(q).tied.map((a) => a.file);
+
+  it('lists them instead of picking one silently', () => {
+    expect(tied('open source')).toEqual([
+      'the-rise-of-open-source-ai.txt',
+      'why-open-source-AI-is-thriving.txt',
+    ]);
+    expect(tied('compilers in')).toEqual([]);
+  });
+
+  it('is not ambiguous when one of them is the exact name or fits better', () => {
+    // Exact for z-compilers.md, only a prefix of the other.
+    expect(tied('compilers')).toEqual([]);
+    expect(index.matchArticle('compilers').best?.file).toBe('z-compilers.md');
+    // A prefix of "Risk Notes" beats a word inside "Managing Risk Well".
+    expect(tied('risk')).toEqual([]);
+    expect(tied('rise')).toEqual([]);
+    expect(index.matchArticle('quokka marmalade')).toEqual({ tied: [] });
+  });
+});

@@ -120,6 +120,17 @@ describe('npm run ask', () => {
     );
   });
 
+  it('an --article that fits several articles equally exits 2 naming them', async () => {
+    const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--article', 'open', 'q'], '', {
+      SEMANTIC: 'off',
+    });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'citebot: --article "open" matches 2 articles: "The Rise of Open-Source AI: A Brief Overview" (the-rise-of-open-source-ai.txt), "Why Open Source AI Is Thriving" (why-open-source-AI-is-thriving.txt). Type more of the title.\n',
+    );
+  });
+
   it('an unknown option exits 2 with one clear line and the usage', async () => {
     const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--bogus', 'q'], '');
     expect(code).toBe(2);

@@ -92,9 +92,17 @@ function notReady(): CommandError {
 
 /** Resolves an article name the user typed, or explains why it matched nothing. */
 export function resolveArticle(services: Services, name: string): ArticleMeta | CommandError {
-  const found = services.library.index.findArticle(name);
-  if (found) return found;
+  const { best, tied } = services.library.index.matchArticle(name);
   const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+  if (tied.length > 1) {
+    const listed = tied.slice(0, 5).map((a) => `"${a.title}" (${a.file})`);
+    return {
+      kind: 'error',
+      code: 'unknown_article',
+      message: `"${shown}" matches ${tied.length} articles: ${listed.join(', ')}${tied.length > 5 ? ', …' : ''}. Type more of the title.`,
+    };
+  }
+  if (best) return best;
   return {
     kind: 'error',
     code: 'unknown_article',

@@ -937,6 +937,23 @@ export class CorpusIndex {
    * matches nothing: an empty list, never an arbitrary article.
    */
   searchArticles(query: string, limit = 10): ArticleMeta[] {
+    return this.#rankArticles(query, limit).map((r) => r.a);
+  }
+
+  /**
+   * What a typed article name resolves to: the best match, and every article that matches it
+   * exactly as well when that is more than one and none is the exact name ("open" in two
+   * titles): a caller should ask for more of the title rather than pick one silently.
+   */
+  matchArticle(query: string): { best?: ArticleMeta; tied: ArticleMeta[] } {
+    const ranked = this.#rankArticles(query, this.articles.length);
+    const first = ranked[0];
+    if (!first) return { tied: [] };
+    const tied = ranked.filter((r) => r.tier === first.tier && r.edits === first.edits);
+    return { best: first.a, tied: first.tier <= 1 || tied.length < 2 ? [] : tied.map((r) => r.a) };
+  }
+
+  #rankArticles(query: string, limit: number): { a: ArticleMeta; tier: number; edits: number }[] {
     const q = normalizeName(query);
     if (!q || limit <= 0) return [];
     const typed = nameWords(q);
@@ -966,7 +983,7 @@ export class CorpusIndex {
       if (tier >= 0) ranked.push({ a, tier, edits, order });
     });
     ranked.sort((x, y) => x.tier - y.tier || x.edits - y.edits || x.order - y.order);
-    return ranked.slice(0, limit).map((r) => r.a);
+    return ranked.slice(0, limit);
   }
   /** Passage by id. */
   passage(id: number): Passage | undefined {

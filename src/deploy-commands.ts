@@ -89,7 +89,7 @@ if (dryRun) {
 const { config } = startupConfig();
 if (!config.token) fatal('DISCORD_TOKEN is not set: put the bot token in .env (see .env.example).');
 // Discord's client libraries load only from here on, so --help and --dry-run answer at once.
-const { clearCommands, deployCommands } = await import('./discord/deploy.js');
+const { clearCommands, deployCommands, GuildAccessError } = await import('./discord/deploy.js');
 const { describeLoginError } = await import('./discord/bot.js');
 const target = {
   token: config.token,
@@ -120,6 +120,11 @@ try {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 } catch (err) {
+  if (err instanceof GuildAccessError) {
+    fatal(
+      `Discord refused access to server ${err.guildId}: add the bot to that server first (you need Manage Server there), with\n  ${inviteLinks(err.applicationId).server}\nthen run this again. Also check that ${err.guildId} is the server's id (right-click the server icon → Copy Server ID).`,
+    );
+  }
   const status = (err as { status?: number }).status;
   fatal(
     status === 401

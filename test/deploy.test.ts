@@ -10,14 +10,15 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/discord/commands.js';
 import { BOT_PERMISSIONS, inviteLinks } from '../src/discord/invite.js';
-import { FAKE_TOKEN, FakeDiscord } from './harness/index.js';
+import { DEFAULT_GUILD_ID, FAKE_TOKEN, FakeDiscord } from './harness/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'citebot-deploy-cache-'));
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string })
   .version;
 
-const GUILD = '223456789012345678';
+// The server the fake Discord has the bot in (a server it is not in refuses its commands).
+const GUILD = DEFAULT_GUILD_ID;
 /** An application id unlike the bot user's, so the links can only have it from GET /applications/@me. */
 const APP_ID = '345678901234567890';
 /** View Channel, Send Messages, Send Messages in Threads, Embed Links, Read Message History. */
@@ -163,6 +164,19 @@ describe('deploy-commands against the fake Discord', { timeout: 60_000 }, () => 
       "Removed citebot's global commands (they can take up to an hour to disappear).\n",
     );
     expect(server.globalCommands).toEqual([]);
+  });
+
+  it('says to add the bot first when a server refuses its commands, with the link to do it', async () => {
+    server = await FakeDiscord.start({ applicationId: APP_ID });
+    const elsewhere = '323456789012345678';
+    const r = await deploy(['--guild', elsewhere], against(server));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `citebot: Discord refused access to server ${elsewhere}: add the bot to that server first`,
+    );
+    expect(r.stderr).toContain(inviteLinks(APP_ID).server);
+    expect(server.guildCommands.get(elsewhere)).toBeUndefined();
   });
 
   it('clears a test server after a guild deploy, leaving the global commands alone', async () => {

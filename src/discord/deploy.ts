@@ -17,6 +17,18 @@ export interface DeployOptions {
   guildId?: string;
 }
 
+/** Discord refused the commands of one server: the bot is not in it (or the id is not a server's). */
+export class GuildAccessError extends Error {
+  override name = 'GuildAccessError';
+  constructor(
+    readonly applicationId: string,
+    readonly guildId: string,
+    cause: unknown,
+  ) {
+    super(`Discord refused access to server ${guildId}`, { cause });
+  }
+}
+
 export interface DeployResult {
   applicationId: string;
   scope: 'global' | 'guild';
@@ -33,7 +45,16 @@ async function overwrite(
   const route = options.guildId
     ? Routes.applicationGuildCommands(app.id, options.guildId)
     : Routes.applicationCommands(app.id);
-  const commands = (await rest.put(route, { body })) as APIApplicationCommand[];
+  let commands: APIApplicationCommand[];
+  try {
+    commands = (await rest.put(route, { body })) as APIApplicationCommand[];
+  } catch (err) {
+    // 403 Missing Access (50001): the application is not in that server; 404: no such server.
+    const status = (err as { status?: number }).status;
+    if (options.guildId && (status === 403 || status === 404))
+      throw new GuildAccessError(app.id, options.guildId, err);
+    throw err;
+  }
   return { applicationId: app.id, scope: options.guildId ? 'guild' : 'global', commands };
 }
 

@@ -10,7 +10,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/discord/commands.js';
 import { deployCommands } from '../../src/discord/deploy.js';
-import { APPLICATION_ID, FAKE_TOKEN, FakeDiscord, slashCommand, user } from '../harness/index.js';
+import {
+  APPLICATION_ID,
+  DEFAULT_GUILD_ID,
+  FAKE_TOKEN,
+  FakeDiscord,
+  slashCommand,
+  user,
+} from '../harness/index.js';
 import { ROOT } from './setup.js';
 
 let server: FakeDiscord | undefined;
@@ -106,7 +113,7 @@ describe('deploy-commands', () => {
 
   it('registers to one server with --guild, and rejects a malformed id', async () => {
     server = await FakeDiscord.start();
-    const guildId = '223456789012345678';
+    const guildId = DEFAULT_GUILD_ID;
     const r = await runNpm(['run', 'deploy-commands', '--', '--guild', guildId], envFor(server.apiBase));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`in server ${guildId}`);

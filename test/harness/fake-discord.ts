@@ -985,8 +985,14 @@ export class FakeDiscord {
       this.route('GET', prefix, true, (_r, params) =>
         appOk(params[0]) ? ok(list(params)) : apiError(404, 10002, 'Unknown Application'),
       );
+      // Like Discord: a server's commands only where the application was added (else 50001).
+      const inGuild = (params: string[]) => {
+        const g = guildOf(params);
+        return g === undefined || this.guilds.some((x) => x.id === g);
+      };
       this.route('PUT', prefix, true, (r, params) => {
         if (!appOk(params[0])) return apiError(404, 10002, 'Unknown Application');
+        if (!inGuild(params)) return apiError(403, 50001, 'Missing Access');
         if (!Array.isArray(r.body)) return apiError(400, 50035, 'Invalid Form Body');
         const previous = list(params);
         const commands = (r.body as Json[]).map((c) => this.command(c, previous, guildOf(params)));

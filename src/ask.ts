@@ -9,7 +9,7 @@ import { answerJson } from './render/json.js';
 import { plainStyle, renderAsk, ttyStyle, wrapText } from './render/terminal.js';
 import { parseCommandLine } from './terminal/args.js';
 import { progressLine } from './terminal/progress.js';
-import { outputWidth } from './terminal/repl.js';
+import { echoLine, outputWidth } from './terminal/repl.js';
 
 const USAGE = `usage: npm run ask -- [options] "question"
   --json            print one JSON object (with --stdin: one per input line)
@@ -93,8 +93,12 @@ const answerOne = async (q: string): Promise<string> => {
 if (values.stdin) {
   const rl = createInterface({ input: process.stdin, terminal: false });
   for await (const line of rl) {
-    if (!values.json && !line.trim()) continue;
-    process.stdout.write(`${await answerOne(line)}\n`);
+    if (values.json) {
+      // One JSON object per input line, blank ones included, so outputs line up with inputs.
+      process.stdout.write(`${await answerOne(line)}\n`);
+    } else if (line.trim()) {
+      process.stdout.write(`${echoLine(line)}\n${await answerOne(line)}\n\n`);
+    }
   }
 } else {
   process.stdout.write(`${await answerOne(question)}\n`);

@@ -120,6 +120,21 @@ describe('npm run ask', () => {
     );
   });
 
+  it('--stdin in text mode echoes each question above its answer, skipping blank lines', async () => {
+    const { stdout, code } = await npm(
+      ['run', '-s', 'ask', '--', '--stdin'],
+      'What is nanoGPT?\n\nqwxz blorp\n',
+      {
+        SEMANTIC: 'off',
+      },
+    );
+    expect(code).toBe(0);
+    const blocks = stdout.trimEnd().split('\n\n? ');
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toMatch(/^\? What is nanoGPT\?\n1\. “/u);
+    expect(blocks[1]).toMatch(/^qwxz blorp\nThe articles don't answer that\./u);
+  });
+
   it('an --article that fits several articles equally exits 2 naming them', async () => {
     const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--article', 'open', 'q'], '', {
       SEMANTIC: 'off',

@@ -46,6 +46,11 @@ function shorten(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/** A question echoed above its answer when input is piped, so answers can be told apart. */
+export function echoLine(text: string): string {
+  return `? ${shorten(terminalSafe(text.trim()), 200)}`;
+}
+
 function articleCommand(services: Services, name: string, session: Session, style: Style): string {
   if (!name) {
     if (!session.article) {
@@ -130,7 +135,7 @@ export async function runTerminal(services: Services, options: TerminalOptions):
     for await (const line of rl) {
       const text = line.trim();
       if (!text) continue;
-      write(`? ${shorten(terminalSafe(text), 200)}`);
+      write(echoLine(text));
       const out = await handleLine(services, text, false, session);
       if (out === null) break;
       if (out !== undefined) write(`${out}\n`);

@@ -102,6 +102,13 @@ describe('answers', () => {
     expect(index.suggest('federeted lerning')).toContain('federated learning');
   });
 
+  it('writes a word that stands for several index terms once in a suggestion', () => {
+    // "RISC-V" is indexed as risc-v, risc and v; a suggestion must not read "RISC-V RISC-V RISC-V".
+    const all = index.suggest('What is RISC-V?');
+    expect(all.length).toBeGreaterThan(0);
+    for (const s of all) expect(s).not.toMatch(/(\S+) \1/u);
+  });
+
   it('rejects empty and over-long questions with a reason', () => {
     expect(checkQuestion('   ')?.code).toBe('empty');
     expect(checkQuestion('x'.repeat(1001))?.code).toBe('too_long');

@@ -873,7 +873,9 @@ export class CorpusIndex {
         })
       : [];
     for (const s of suggestions.slice(0, limit * 2)) {
-      push(s.terms.map((t) => this.surfaceOf(t)).join(' '));
+      // One written word can stand for several index terms ("RISC-V": risc-v, risc, v): say it once.
+      const forms = s.terms.map((t) => this.surfaceOf(t)).filter((f, i, all) => f !== all[i - 1]);
+      push(forms.join(' '));
       if (out.length >= limit) break;
     }
     return out.slice(0, limit);

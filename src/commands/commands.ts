@@ -4,6 +4,7 @@
  * surface renders them its own way.
  */
 import { type AnswerOptions, answerQuestion, checkQuestion, MAX_RESULTS } from '../core/answer.js';
+import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, ArticleMeta, Passage } from '../core/types.js';
 import type { Library, ReindexReport } from '../corpus/library.js';
 import type { Logger } from '../log.js';
@@ -41,6 +42,11 @@ export interface AskResult {
   articles: readonly ArticleMeta[];
   /** The question's sentence vector, when the semantic stage ran. */
   queryVector?: Float32Array;
+  /**
+   * Declined within one article (the article option) but answered by the whole corpus: the
+   * articles that answer it, so the decline can say where to look instead.
+   */
+  elsewhere?: readonly ArticleMeta[];
 }
 
 export interface SourcesResult {
@@ -142,12 +148,23 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
     }
   }
   const answer = answerQuestion(index, req.question, options);
+  const elsewhere = !answer.answered && options.file ? answeredElsewhere(index, req.question, options) : [];
   return {
     kind: 'answer',
     answer,
     articles: index.articles,
     ...(options.queryVector ? { queryVector: options.queryVector } : {}),
+    ...(elsewhere.length ? { elsewhere } : {}),
   };
+}
+
+/** The articles whose passages answer the question when it is asked of the whole corpus. */
+function answeredElsewhere(index: CorpusIndex, question: string, options: AnswerOptions): ArticleMeta[] {
+  const { file: _scoped, ...unscoped } = options;
+  const wide = answerQuestion(index, question, unscoped);
+  if (!wide.answered) return [];
+  const files = new Set(wide.passages.map((p) => p.passage.origin.file));
+  return index.articles.filter((a) => files.has(a.file));
 }
 
 /** /sources [article] */

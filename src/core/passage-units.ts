@@ -266,3 +266,19 @@ export function passageSimilarity(units: UnitVectors, sims: Float32Array, p: num
   }
   return { passage, sentence, heading: Number.isNaN(heading) ? passage : heading, bestUnit };
 }
+
+/**
+ * Every unit text of `passages` with its vector from `units` (embedded for those passages):
+ * what a re-embedding of changed passages can reuse.
+ */
+export function knownUnitTexts(passages: readonly Passage[], units: UnitVectors): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const plan = planUnits(passages);
+  for (let u = 0; u < plan.row.length; u++) {
+    const text = plan.texts[plan.row[u] as number] as string;
+    const r = units.row[u] as number;
+    if (!out.has(text) && units.dim > 0)
+      out.set(text, units.data.subarray(r * units.dim, (r + 1) * units.dim));
+  }
+  return out;
+}

@@ -241,10 +241,10 @@ async function cranfield(dir: string): Promise<void> {
     (performance.now() - t0) / c.queries.length,
   ]);
 
-  console.log(`${'engine'.padEnd(36)}MAP    nDCG@10  R@10   R@100  ms/answer`);
+  console.log(`${'engine'.padEnd(38)}MAP    nDCG@10  R@10   R@100  ms/answer`);
   for (const [name, r, ms] of rows) {
     console.log(
-      `${name.padEnd(36)}${f3(r.map)}  ${f3(r.ndcg10)}    ${f3(r.recall10)}  ${f3(r.recall100)}  ${ms.toFixed(2)}`,
+      `${name.padEnd(38)}${f3(r.map)}  ${f3(r.ndcg10)}    ${f3(r.recall10)}  ${f3(r.recall100)}  ${ms.toFixed(2)}`,
     );
   }
   if (values.lexical) console.log('(semantic rows left out: --lexical)');

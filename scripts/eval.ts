@@ -1,7 +1,11 @@
 /**
- * npm run eval                          the labelled question set over the corpus folder
+ * npm run eval                          both labelled question sets over the corpus folder, side by side:
+ *                                       the dev split (test/eval/questions.json) and the test split
+ *                                       (test/eval/test-split.json)
+ * npm run eval -- --split dev|test|both one split only (default both)
  * npm run eval -- --misses              … and list the misses
  * npm run eval -- --cranfield [DIR]     Cranfield-1400 (default ../shared/cranfield), with Lunr beside it
+ * npm run eval -- --cranfield --prepare only embeds (and caches) the Cranfield texts
  * npm run eval -- --questions FILE --corpus DIR
  */
 import { existsSync } from 'node:fs';
@@ -9,8 +13,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import v8 from 'node:v8';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { answerQuestion, DEFAULT_RESULTS } from '../src/core/answer.js';
+import { answerQuestion, DEFAULT_RESULTS, SEMANTIC, type SemanticSettings } from '../src/core/answer.js';
 import { CorpusIndex, PRF_SETTINGS, type RankingOptions } from '../src/core/corpus-index.js';
+import { passageVectorsOf, planUnits, type UnitPlan, unitVectors } from '../src/core/passage-units.js';
 import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import {
@@ -22,7 +27,13 @@ import {
   type RankingFigures,
   scoreRankings,
 } from '../src/eval/cranfield.js';
-import { evaluateQuestions, hit3Of, parseQuestionSet } from '../src/eval/questions.js';
+import {
+  evaluateQuestions,
+  parseQuestionSet,
+  renderSummaries,
+  type SplitSummary,
+  summarize,
+} from '../src/eval/questions.js';
 import { embedPassages, loadUseLite, USE_LITE } from '../src/semantic/embedder.js';
 import { buildLunr } from './lib/peers.js';
 
@@ -38,58 +49,84 @@ if (ci >= 0 && (argv[ci + 1] === undefined || argv[ci + 1]?.startsWith('--')))
 const { values } = parseArgs({
   args: argv,
   options: {
-    questions: { type: 'string', default: path.join(root, 'test/eval/questions.json') },
+    questions: { type: 'string' },
+    split: { type: 'string', default: 'both' },
     corpus: { type: 'string', default: path.join(root, 'corpus') },
     misses: { type: 'boolean', default: false },
     cranfield: { type: 'string' },
     lexical: { type: 'boolean', default: false },
+    prepare: { type: 'boolean', default: false },
   },
 });
 
 const f3 = (x: number) => x.toFixed(3);
 
-async function questionSet(): Promise<void> {
-  const set = parseQuestionSet(JSON.parse(await readFile(values.questions, 'utf8')), values.questions);
+const SPLITS = {
+  dev: path.join(root, 'test/eval/questions.json'),
+  test: path.join(root, 'test/eval/test-split.json'),
+} as const;
+
+async function questionSets(): Promise<void> {
+  const split = values.split;
+  if (split !== 'dev' && split !== 'test' && split !== 'both') {
+    console.error(`--split must be dev, test or both (not ${JSON.stringify(split)})`);
+    process.exitCode = 2;
+    return;
+  }
+  // --questions FILE evaluates that one file (as the dev column).
+  const files: [string, string][] = values.questions
+    ? [['questions', values.questions]]
+    : split === 'both'
+      ? [
+          ['dev', SPLITS.dev],
+          ['test', SPLITS.test],
+        ]
+      : [[split, SPLITS[split]]];
+  const sets = await Promise.all(
+    files.map(
+      async ([name, file]) =>
+        [name, parseQuestionSet(JSON.parse(await readFile(file, 'utf8')), file)] as const,
+    ),
+  );
   const loaded = await loadCorpus(values.corpus);
   let index = CorpusIndex.build(loaded.sources);
   let vectors: Map<string, Float32Array> | undefined;
   let stage = 'lexical only';
   if (!values.lexical) {
     const embedder = await loadUseLite();
+    const plan = planUnits(index.passages);
     const t = performance.now();
     index = await embedIndex(index, embedder);
-    const questions = set.questions.map((q) => q.q.trim());
+    const embedMs = performance.now() - t;
+    const questions = [...new Set(sets.flatMap(([, set]) => set.questions.map((q) => q.q.trim())))];
     const qv = await embedder.embed(questions);
     vectors = new Map(questions.map((q, i) => [q, qv[i] as Float32Array]));
-    stage = `lexical + semantic (${embedder.model}; embedding took ${(performance.now() - t).toFixed(0)} ms)`;
+    stage = `lexical + semantic (${embedder.model}; ${plan.kind.length} units, ${plan.texts.length} distinct texts for ${index.passages.length} passages, embedded in ${embedMs.toFixed(0)} ms)`;
   }
-  const t0 = performance.now();
-  const r = evaluateQuestions(index, set, vectors);
-  const ms = performance.now() - t0;
-  console.log(
-    `Question set: ${set.questions.length} questions over ${index.stats.passages} passages, ${stage} (${ms.toFixed(0)} ms)`,
-  );
-  console.log('kind          n   Hit@1  Hit@3  MRR    declined');
-  for (const k of r.byKind) {
-    console.log(
-      `${k.kind.padEnd(13)}${String(k.n).padStart(2)}   ${f3(k.hit1)}  ${f3(k.hit3)}  ${f3(k.mrr)}  ${f3(k.declined)}`,
-    );
-  }
-  console.log(`shared-words Hit@3 (lexical+keyword+typo): ${f3(hit3Of(r, ['lexical', 'keyword', 'typo']))}`);
-  console.log(
-    `unanswerable declined: ${Math.round(r.unanswerable.declined * r.unanswerable.n)}/${r.unanswerable.n}`,
-  );
-  console.log(
-    `answerable wrongly declined: ${Math.round(r.answerable.wronglyDeclined * r.answerable.n)}/${r.answerable.n} (${f3(r.answerable.wronglyDeclined)})`,
-  );
-  console.log(
-    `answers shortened by the relevance cut-off: ${r.shrunk.answers}/${r.shrunk.of} answered (on average ${r.shrunk.meanCut.toFixed(2)} of ${DEFAULT_RESULTS} passages cut)`,
-  );
-  if (values.misses) {
-    for (const m of r.misses) {
-      console.log(`  miss [${m.kind}] rank=${m.rank ?? '-'}${m.declined ? ' declined' : ''}  ${m.q}`);
+  console.log(`Corpus: ${index.stats.passages} passages, ${stage}`);
+  const summaries: [string, SplitSummary][] = [];
+  for (const [name, set] of sets) {
+    const t0 = performance.now();
+    const r = evaluateQuestions(index, set, vectors);
+    const ms = performance.now() - t0;
+    console.log(`\n${name} split: ${set.questions.length} questions (${ms.toFixed(0)} ms)`);
+    console.log('kind          n   Hit@1  Hit@3  MRR    declined');
+    for (const k of r.byKind) {
+      console.log(
+        `${k.kind.padEnd(13)}${String(k.n).padStart(2)}   ${f3(k.hit1)}  ${f3(k.hit3)}  ${f3(k.mrr)}  ${f3(k.declined)}`,
+      );
     }
+    console.log(
+      `answers shortened by the relevance cut-off: ${r.shrunk.answers}/${r.shrunk.of} answered (on average ${r.shrunk.meanCut.toFixed(2)} of ${DEFAULT_RESULTS} passages cut)`,
+    );
+    if (values.misses) {
+      for (const m of r.misses) {
+        console.log(`  miss [${m.kind}] rank=${m.rank ?? '-'}${m.declined ? ' declined' : ''}  ${m.q}`);
+      }
+    }
+    summaries.push([name, summarize(r)]);
   }
+  console.log(`\n${renderSummaries(summaries)}`);
 }
 
 async function cranfield(dir: string): Promise<void> {
@@ -115,34 +152,68 @@ async function cranfield(dir: string): Promise<void> {
   const rows: [string, RankingFigures, number][] = [];
   const articles = c.docs.map(docAsArticle);
   const PRF = { ...PRF_SETTINGS };
-  const variants: [string, Partial<RankingOptions>, boolean][] = [
+  const variants: [string, Partial<RankingOptions>, boolean, Partial<SemanticSettings>?][] = [
     ['citebot lexical (default)', {}, false],
     ['citebot + PRF', { prf: PRF }, false],
   ];
-  let vectors: { docs: Map<string, Float32Array>; queries: Map<string, Float32Array> } | undefined;
+  let vectors: Awaited<ReturnType<typeof cranfieldVectors>> | undefined;
   if (!values.lexical) {
     vectors = await cranfieldVectors(c, articles);
+    if (values.prepare) return;
     variants.push(
       ['citebot + semantic (default)', {}, true],
       ['citebot + PRF + semantic', { prf: PRF }, true],
+      // What the parts of the default do here (none of these is the default).
+      ['  semantic, smoothing off', {}, true, { smoothing: { ...SEMANTIC.smoothing, weight: 0 } }],
+      [
+        '  semantic, passage vectors only',
+        {},
+        true,
+        { unitWeights: { passage: 1, sentence: 0, heading: 0 } },
+      ],
+      [
+        '  dev-best: lexical 0.15, smooth 0.4',
+        {},
+        true,
+        { lexicalWeight: 0.15, smoothing: { ...SEMANTIC.smoothing, weight: 0.4 } },
+      ],
+      [
+        '  before: passage 0.35, smooth 0.7',
+        {},
+        true,
+        {
+          lexicalWeight: 0.35,
+          unitWeights: { passage: 1, sentence: 0, heading: 0 },
+          smoothing: { ...SEMANTIC.smoothing, weight: 0.7 },
+        },
+      ],
     );
   }
-  for (const [name, ranking, semantic] of variants) {
-    let index = CorpusIndex.build(articles, ranking);
-    if (semantic && vectors) {
-      const dv = vectors.docs;
+  const built = new Map<string, CorpusIndex>();
+  for (const [name, ranking, semantic, settings] of variants) {
+    const key = `${JSON.stringify(ranking)} ${semantic}`;
+    const cached = built.get(key);
+    let index = cached ?? CorpusIndex.build(articles, ranking);
+    if (semantic && vectors && !cached) {
+      const { plan, texts } = vectors;
+      const units = unitVectors(
+        plan,
+        plan.texts.map((t) => texts.get(t) ?? new Float32Array(0)),
+      );
       index = index.withVectors({
         model: USE_LITE,
-        vectors: index.passages.map((p) => dv.get(p.origin.file) ?? new Float32Array(0)),
+        vectors: passageVectorsOf(units, index.passages.length),
+        units,
       });
     }
+    built.set(key, index);
     const ranked = rankAll(c, (q) => {
       const queryVector = semantic ? vectors?.queries.get(q) : undefined;
       const a = answerQuestion(index, q, {
         results: 10,
         more: 990,
         decide: false,
-        ...(queryVector ? { queryVector } : {}),
+        ...(queryVector ? { queryVector, ...(settings ? { semantic: settings } : {}) } : {}),
       });
       return [...a.passages, ...a.more].map((p) => p.passage.origin.file);
     });
@@ -150,7 +221,11 @@ async function cranfield(dir: string): Promise<void> {
     const t0 = performance.now();
     for (const q of c.queries) {
       const queryVector = semantic ? vectors?.queries.get(q.text) : undefined;
-      answerQuestion(index, q.text, queryVector ? { queryVector } : {});
+      answerQuestion(
+        index,
+        q.text,
+        queryVector ? { queryVector, ...(settings ? { semantic: settings } : {}) } : {},
+      );
     }
     rows.push([name, scoreRankings(ranked, c.qrels), (performance.now() - t0) / c.queries.length]);
   }
@@ -166,52 +241,63 @@ async function cranfield(dir: string): Promise<void> {
     (performance.now() - t0) / c.queries.length,
   ]);
 
-  console.log(`${'engine'.padEnd(30)}MAP    nDCG@10  R@10   R@100  ms/answer`);
+  console.log(`${'engine'.padEnd(38)}MAP    nDCG@10  R@10   R@100  ms/answer`);
   for (const [name, r, ms] of rows) {
     console.log(
-      `${name.padEnd(30)}${f3(r.map)}  ${f3(r.ndcg10)}    ${f3(r.recall10)}  ${f3(r.recall100)}  ${ms.toFixed(2)}`,
+      `${name.padEnd(38)}${f3(r.map)}  ${f3(r.ndcg10)}    ${f3(r.recall10)}  ${f3(r.recall100)}  ${ms.toFixed(2)}`,
     );
   }
   if (values.lexical) console.log('(semantic rows left out: --lexical)');
 }
 
 /**
- * Sentence vectors of the Cranfield passages (the same texts the bot would embed) and
- * queries. Embedding 1,400 documents takes about two minutes on two cores, so they are
- * cached in .cache/ by model name.
+ * Unit vectors of the Cranfield passages (the same units the bot would embed: each passage,
+ * its sentences or word windows, its heading path) and the queries' vectors, by text. Only
+ * texts not yet cached are embedded (shortest first, in batches); the cache in .cache/ is
+ * keyed by model name and text.
  */
 async function cranfieldVectors(
   c: Cranfield,
   articles: { file: string; text: string; hash: string }[],
-): Promise<{ docs: Map<string, Float32Array>; queries: Map<string, Float32Array> }> {
+): Promise<{ plan: UnitPlan; texts: Map<string, Float32Array>; queries: Map<string, Float32Array> }> {
   const cacheFile = path.join(
     root,
     '.cache',
-    `cranfield-passage-vectors-${USE_LITE.replace(/[^\w.-]/gu, '_')}.v8`,
+    `cranfield-unit-vectors-${USE_LITE.replace(/[^\w.-]/gu, '_')}.v8`,
   );
+  const texts = new Map<string, Float32Array>();
   if (existsSync(cacheFile)) {
-    const cached = v8.deserialize(await readFile(cacheFile)) as {
-      docs: [string, Float32Array][];
-      queries: [string, Float32Array][];
-    };
-    return { docs: new Map(cached.docs), queries: new Map(cached.queries) };
+    for (const [t, v] of v8.deserialize(await readFile(cacheFile)) as [string, Float32Array][])
+      texts.set(t, v);
   }
-  console.log(
-    'Embedding the Cranfield passages for the semantic rows (about two minutes; cached afterwards)…',
-  );
-  const embedder = await loadUseLite();
-  const passages = CorpusIndex.build(articles).passages;
-  const dv = await embedPassages(
-    embedder,
-    passages.map((p) => p.text),
-  );
-  const qv = await embedder.embed(c.queries.map((q) => q.text));
-  const docs = new Map(passages.map((p, i) => [p.origin.file, dv[i] as Float32Array]));
-  const queries = new Map(c.queries.map((q, i) => [q.text, qv[i] as Float32Array]));
-  await mkdir(path.dirname(cacheFile), { recursive: true });
-  await writeFile(cacheFile, v8.serialize({ docs: [...docs], queries: [...queries] }));
-  return { docs, queries };
+  const plan = planUnits(CorpusIndex.build(articles).passages);
+  const queryTexts = c.queries.map((q) => q.text);
+  const missing = [...new Set([...plan.texts, ...queryTexts])].filter((t) => !texts.has(t));
+  if (missing.length) {
+    console.log(
+      `Embedding ${missing.length} Cranfield texts (${plan.texts.length} unit texts for ${plan.start.length - 1} passages, ${queryTexts.length} queries; cached afterwards)…`,
+    );
+    const t0 = performance.now();
+    const embedder = await loadUseLite();
+    missing.sort((a, b) => a.length - b.length);
+    const save = async () => {
+      await mkdir(path.dirname(cacheFile), { recursive: true });
+      await writeFile(cacheFile, v8.serialize([...texts]));
+    };
+    const chunk = 512;
+    for (let k = 0; k < missing.length; k += chunk) {
+      const part = missing.slice(k, k + chunk);
+      const vs = await embedPassages(embedder, part);
+      part.forEach((t, i) => texts.set(t, vs[i] as Float32Array));
+      await save();
+      console.log(
+        `  ${Math.min(k + chunk, missing.length)}/${missing.length} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
+    }
+    console.log(`Embedded ${missing.length} texts in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return { plan, texts, queries: new Map(queryTexts.map((q) => [q, texts.get(q) as Float32Array])) };
 }
 
 if (values.cranfield !== undefined) await cranfield(path.resolve(values.cranfield));
-else await questionSet();
+else await questionSets();

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion, cosine, RELEVANCE_CUTOFF } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
+import { knownUnitTexts } from '../src/core/passage-units.js';
 import { embedIndex } from '../src/corpus/library.js';
+import { explainQuestion } from '../src/render/explain.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import { loadUseLite } from '../src/semantic/embedder.js';
 
@@ -34,10 +36,22 @@ const QUESTIONS: [string, string][] = [
   ['How often should the hive be inspected?', 'every week or two'],
 ];
 
-describe('neighbour smoothing with the semantic stage, in a small added article', async () => {
+/**
+ * The bundled corpus is embedded once for this file: the index with the added article first,
+ * then the plain corpus reuses its unit vectors.
+ */
+const shared = (async () => {
   const { sources } = await loadCorpus(path.join(root, 'corpus'));
   const embedder = await loadUseLite();
-  const index = await embedIndex(CorpusIndex.build([...sources, BEES]), embedder);
+  const withBees = await embedIndex(CorpusIndex.build([...sources, BEES]), embedder);
+  const units = withBees.vectors?.units;
+  const known = units ? knownUnitTexts(withBees.passages, units) : undefined;
+  const plain = await embedIndex(CorpusIndex.build(sources), embedder, known);
+  return { embedder, withBees, plain };
+})();
+
+describe('neighbour smoothing with the semantic stage, in a small added article', async () => {
+  const { embedder, withBees: index } = await shared;
   const vectors = await embedder.embed(QUESTIONS.map(([q]) => q));
 
   it.each(QUESTIONS.map(([q, snippet], i) => [q, snippet, i] as const))(
@@ -62,9 +76,7 @@ describe('neighbour smoothing with the semantic stage, in a small added article'
 });
 
 describe('the relevance cut-off with the semantic stage', async () => {
-  const { sources } = await loadCorpus(path.join(root, 'corpus'));
-  const embedder = await loadUseLite();
-  const index = await embedIndex(CorpusIndex.build(sources), embedder);
+  const { embedder, plain: index } = await shared;
   const ask = async (q: string) => {
     const [queryVector] = await embedder.embed([q]);
     return {
@@ -86,5 +98,38 @@ describe('the relevance cut-off with the semantic stage', async () => {
   it('shows several passages when several answer comparably well', async () => {
     const { shown } = await ask('Why is open-source AI growing so fast?');
     expect(shown.passages).toHaveLength(3);
+  });
+});
+
+describe('sentence units in the semantic stage', async () => {
+  const { embedder, plain: index } = await shared;
+
+  it('embeds every passage, its sentences and its heading path, each distinct text once', () => {
+    const units = index.vectors?.units;
+    expect(units).toBeDefined();
+    if (!units) return;
+    expect(units.start).toHaveLength(index.passages.length + 1);
+    expect(units.kind.length).toBeGreaterThan(2 * index.passages.length);
+    const rows = units.data.length / units.dim;
+    expect(rows).toBeLessThan(units.kind.length);
+    for (let r = 0; r < rows; r += 17) {
+      let n = 0;
+      for (let i = 0; i < units.dim; i++) n += (units.data[r * units.dim + i] as number) ** 2;
+      expect(Math.sqrt(n)).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('names the sentence that matched a question best (the evidence --explain shows)', async () => {
+    const q = 'Can someone with a decent notebook computer get good results?';
+    const [queryVector] = await embedder.embed([q]);
+    const answer = answerQuestion(index, q, { queryVector: queryVector as Float32Array });
+    const e = explainQuestion(index, q, answer, queryVector as Float32Array);
+    expect(e.passages.length).toBeGreaterThan(0);
+    for (const [i, p] of e.passages.entries()) {
+      const text = answer.passages[i]?.passage.text.replace(/\s+/gu, ' ') ?? '';
+      expect(p.semantic?.sentence.length).toBeGreaterThan(0);
+      expect(text).toContain(p.semantic?.sentence);
+      expect(p.semantic?.sentenceSimilarity).toBeGreaterThanOrEqual(p.similarity ?? 1);
+    }
   });
 });

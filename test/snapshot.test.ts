@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/core/answer.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
+import { passageVectorsOf, planUnits, unitVectors } from '../src/core/passage-units.js';
 import { Library } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import { listingFingerprint, loadSnapshot, SNAPSHOT_FILE, saveSnapshot } from '../src/corpus/snapshot.js';
@@ -30,7 +31,40 @@ const questions = [
   'Who painted the Mona Lisa?',
 ];
 
+/** Deterministic stand-in vectors for unit texts (no model needed). */
+const fakeVector = (text: string) =>
+  Float32Array.from({ length: 16 }, (_, i) => Math.sin((text.charCodeAt(i % text.length) || 1) * (i + 1)));
+
 describe('index snapshots', () => {
+  it('keep the unit vectors (passage, sentence, heading) and answer alike with them', async () => {
+    const { sources } = await loadCorpus(corpus);
+    const base = CorpusIndex.build(sources);
+    const plan = planUnits(base.passages);
+    const units = unitVectors(plan, plan.texts.map(fakeVector));
+    const built = base.withVectors({
+      model: 'fake',
+      vectors: passageVectorsOf(units, base.passages.length),
+      units,
+    });
+    const fp = (await listingFingerprint(corpus, {})) as string;
+    await saveSnapshot(cache, built, fp);
+    const loaded = await loadSnapshot(cache, fp);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const got = loaded.index.vectors;
+    expect(got?.model).toBe('fake');
+    expect(got?.units?.data).toEqual(units.data);
+    expect(got?.units?.start).toEqual(units.start);
+    expect(got?.units?.kind).toEqual(units.kind);
+    expect(got?.vectors[3]).toEqual(built.vectors?.vectors[3]);
+    const queryVector = fakeVector('open models cost less');
+    for (const q of questions) {
+      expect(answerQuestion(loaded.index, q, { queryVector })).toEqual(
+        answerQuestion(built, q, { queryVector }),
+      );
+    }
+  });
+
   it('round-trip: a loaded snapshot answers exactly like the index it was saved from', async () => {
     const { sources } = await loadCorpus(corpus);
     const built = CorpusIndex.build(sources);

@@ -13,6 +13,7 @@ import {
   unpackIndex,
 } from './minisearch-pack.js';
 import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
+import { checkUnits, passageOnlyUnits, passageVectorsOf, type UnitVectors } from './passage-units.js';
 import { type TermVector, termVector } from './smoothing.js';
 import { splitArticle } from './split.js';
 import {
@@ -118,7 +119,7 @@ const MINISEARCH_OPTIONS = {
 };
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
-export const INDEX_DATA_VERSION = 8;
+export const INDEX_DATA_VERSION = 9;
 
 /** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
 export interface IndexData {
@@ -136,13 +137,24 @@ export interface IndexData {
   minisearch: PackedIndex;
   ranking: RankingOptions;
   buildMs: number;
-  vectors?: { model: string; vectors: Float32Array[] };
+  vectors?: { model: string; units: UnitVectors };
 }
 
-/** Sentence vectors of every passage, from one named model. */
+/**
+ * Sentence vectors of every passage, from one named model: `vectors` holds each passage's own
+ * text's vector; `units` adds its sentences' and heading's (see passage-units.ts). Given only
+ * `vectors`, each passage has its own vector as its one unit.
+ */
 export interface PassageVectors {
   model: string;
   vectors: readonly Float32Array[];
+  units?: UnitVectors;
+}
+
+/** Passage vectors rebuilt from saved units: each passage's own vector is a view of its row. */
+function vectorsFromUnits(model: string, units: UnitVectors, passages: number): PassageVectors {
+  checkUnits(units, passages);
+  return { model, vectors: passageVectorsOf(units, passages), units };
 }
 
 /** Statistics of a snapshot. */
@@ -307,8 +319,13 @@ export class CorpusIndex {
     if (vectors && vectors.vectors.length !== passages.length) {
       throw new Error(`${vectors.vectors.length} passage vectors for ${passages.length} passages`);
     }
+    if (vectors?.units) checkUnits(vectors.units, passages.length);
     this.vectors = vectors
-      ? Object.freeze({ model: vectors.model, vectors: Object.freeze([...vectors.vectors]) })
+      ? Object.freeze({
+          model: vectors.model,
+          vectors: Object.freeze([...vectors.vectors]),
+          units: vectors.units ?? passageOnlyUnits(vectors.vectors),
+        })
       : undefined;
     this.articles = Object.freeze(articles);
     this.passages = Object.freeze(passages);
@@ -434,7 +451,7 @@ export class CorpusIndex {
       minisearch: packIndex(this.#ms as MiniSearch<unknown>),
       ranking: { ...this.ranking },
       buildMs: this.stats.buildMs,
-      ...(this.vectors ? { vectors: { model: this.vectors.model, vectors: [...this.vectors.vectors] } } : {}),
+      ...(this.vectors?.units ? { vectors: { model: this.vectors.model, units: this.vectors.units } } : {}),
     };
   }
 
@@ -479,7 +496,7 @@ export class CorpusIndex {
       },
       { ...DEFAULT_RANKING, ...data.ranking },
       data.buildMs,
-      data.vectors,
+      data.vectors ? vectorsFromUnits(data.vectors.model, data.vectors.units, passages.length) : undefined,
     );
   }
 

@@ -4,6 +4,7 @@
  * re-index requests share one run.
  */
 import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
+import { passageVectorsOf, planUnits, unitVectors } from '../core/passage-units.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
 import { type Embedder, embedPassages } from '../semantic/embedder.js';
@@ -55,14 +56,29 @@ export async function embedIndex(
   known?: ReadonlyMap<string, Float32Array>,
   onProgress?: EmbedProgress,
 ): Promise<CorpusIndex> {
-  const vectors = await embedPassages(
+  // What to embed is decided in core: each passage, its sentences and its heading path,
+  // every distinct text once. Texts are embedded shortest first, so a batch holds texts of
+  // about one length (the model pads a batch to its longest text).
+  const plan = planUnits(index.passages);
+  const length = (i: number) => plan.texts[i]?.length ?? 0;
+  const order = plan.texts.map((_, i) => i).sort((a, b) => length(a) - length(b));
+  const sorted = await embedPassages(
     embedder,
-    index.passages.map((p) => p.text),
+    order.map((i) => plan.texts[i] as string),
     known,
     undefined,
     onProgress,
   );
-  return index.withVectors({ model: embedder.model, vectors });
+  const vectors: Float32Array[] = new Array(plan.texts.length);
+  order.forEach((i, k) => {
+    vectors[i] = sorted[k] as Float32Array;
+  });
+  const units = unitVectors(plan, vectors);
+  return index.withVectors({
+    model: embedder.model,
+    vectors: passageVectorsOf(units, index.passages.length),
+    units,
+  });
 }
 
 /** Above this many passages the semantic stage is skipped (embedding costs ~60 ms a passage). */

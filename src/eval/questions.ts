@@ -14,7 +14,7 @@ export type QuestionKind = 'lexical' | 'paraphrase' | 'typo' | 'keyword' | 'unan
 /** The question-set file format (test/eval/questions.json). */
 export interface QuestionSet {
   files: Record<string, string>;
-  questions: { kind: QuestionKind; q: string; expect?: [string, string][] }[];
+  questions: { kind: QuestionKind; q: string; expect?: [string, string][]; topic?: 'on' | 'off' }[];
 }
 
 export interface KindFigures {
@@ -30,7 +30,12 @@ export interface KindFigures {
 export interface QuestionEval {
   byKind: KindFigures[];
   answerable: { n: number; wronglyDeclined: number };
-  unanswerable: { n: number; declined: number };
+  unanswerable: {
+    n: number;
+    declined: number;
+    /** The same for unanswerable questions marked on-topic and off-topic (`topic`), when any are. */
+    byTopic: { on: { n: number; declined: number }; off: { n: number; declined: number } };
+  };
   misses: { kind: QuestionKind; q: string; rank: number | null; declined: boolean }[];
   /**
    * Answers (of the answered questions, DEFAULT_RESULTS asked for) that the relevance
@@ -49,6 +54,11 @@ export function parseQuestionSet(json: unknown, source = 'question set'): Questi
     if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${source}: question ${i + 1} has no text`);
     if (q.kind !== 'unanswerable' && (!Array.isArray(q.expect) || q.expect.length === 0)) {
       throw new Error(`${source}: question ${i + 1} (${JSON.stringify(q.q)}) has no expected passage`);
+    }
+    if (q.topic !== undefined && q.topic !== 'on' && q.topic !== 'off') {
+      throw new Error(
+        `${source}: question ${i + 1} has topic ${JSON.stringify(q.topic)} (expected "on" or "off")`,
+      );
     }
     for (const [f] of q.expect ?? []) {
       if (!(f in d.files))
@@ -74,6 +84,7 @@ export function evaluateQuestions(
   >();
   for (const k of kinds) acc.set(k, { n: 0, hit1: 0, hit3: 0, rr: 0, declined: 0 });
   const misses: QuestionEval['misses'] = [];
+  const topics = { on: { n: 0, declined: 0 }, off: { n: 0, declined: 0 } };
   let answered = 0;
   let shrunk = 0;
   let cut = 0;
@@ -96,6 +107,11 @@ export function evaluateQuestions(
       }
     }
     if (item.kind === 'unanswerable') {
+      const t = item.topic === 'on' || item.topic === 'off' ? topics[item.topic] : undefined;
+      if (t) {
+        t.n++;
+        if (declined) t.declined++;
+      }
       if (!declined) misses.push({ kind: item.kind, q: item.q, rank: null, declined });
       continue;
     }
@@ -124,7 +140,14 @@ export function evaluateQuestions(
   return {
     byKind,
     answerable: { n: answerableN, wronglyDeclined: answerableN ? wrong / answerableN : 0 },
-    unanswerable: { n: un?.n ?? 0, declined: un?.declined ?? 0 },
+    unanswerable: {
+      n: un?.n ?? 0,
+      declined: un?.declined ?? 0,
+      byTopic: {
+        on: { n: topics.on.n, declined: topics.on.n ? topics.on.declined / topics.on.n : 0 },
+        off: { n: topics.off.n, declined: topics.off.n ? topics.off.declined / topics.off.n : 0 },
+      },
+    },
     misses,
     shrunk: { answers: shrunk, of: answered, meanCut: shrunk ? cut / shrunk : 0 },
   };
@@ -135,4 +158,55 @@ export function hit3Of(result: QuestionEval, kinds: QuestionKind[]): number {
   const sel = result.byKind.filter((k) => kinds.includes(k.kind));
   const n = sel.reduce((s, k) => s + k.n, 0);
   return n ? sel.reduce((s, k) => s + k.hit3 * k.n, 0) / n : 0;
+}
+
+/** The headline figures of one split, as `npm run eval` prints them side by side. */
+export interface SplitSummary {
+  shared3: number;
+  paraphrase3: number;
+  paraphrase1: number;
+  unanswerable: { n: number; declined: number };
+  onTopic: { n: number; declined: number };
+  offTopic: { n: number; declined: number };
+  answerable: { n: number; wronglyDeclined: number };
+}
+
+/** The headline figures of an evaluation. */
+export function summarize(r: QuestionEval): SplitSummary {
+  const p = r.byKind.find((k) => k.kind === 'paraphrase');
+  return {
+    shared3: hit3Of(r, ['lexical', 'keyword', 'typo']),
+    paraphrase3: p?.hit3 ?? 0,
+    paraphrase1: p?.hit1 ?? 0,
+    unanswerable: { ...r.unanswerable },
+    onTopic: r.unanswerable.byTopic.on,
+    offTopic: r.unanswerable.byTopic.off,
+    answerable: r.answerable,
+  };
+}
+
+/** The summaries of one or more splits as a table, one column per split. */
+export function renderSummaries(columns: [string, SplitSummary][]): string {
+  const f3 = (x: number) => x.toFixed(3);
+  const count = (c: { n: number; declined: number }) =>
+    c.n ? `${Math.round(c.declined * c.n)}/${c.n} (${f3(c.declined)})` : '—';
+  const rows: [string, (s: SplitSummary) => string][] = [
+    ['shared-word Hit@3 (lexical+keyword+typo)', (s) => f3(s.shared3)],
+    ['paraphrase Hit@3', (s) => f3(s.paraphrase3)],
+    ['paraphrase Hit@1', (s) => f3(s.paraphrase1)],
+    ['unanswerable declined', (s) => count(s.unanswerable)],
+    ['  on-topic declined', (s) => count(s.onTopic)],
+    ['  off-topic declined', (s) => count(s.offTopic)],
+    [
+      'answerable wrongly declined',
+      (s) => count({ n: s.answerable.n, declined: s.answerable.wronglyDeclined }),
+    ],
+  ];
+  const width = 42;
+  const col = 18;
+  const lines = [`${'figure'.padEnd(width)}${columns.map(([name]) => name.padEnd(col)).join('')}`];
+  for (const [label, get] of rows) {
+    lines.push(`${label.padEnd(width)}${columns.map(([, s]) => get(s).padEnd(col)).join('')}`);
+  }
+  return lines.map((l) => l.trimEnd()).join('\n');
 }

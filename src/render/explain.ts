@@ -2,9 +2,10 @@
  * `ask --explain`: how the question was processed and why each passage ranked
  * where it did (matched terms and each term's share of the score).
  */
-import { cosine, SEMANTIC } from '../core/answer.js';
+import { cosine, SEMANTIC, semanticEvidence } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import { originLabel } from '../core/parts.js';
+import { passageSimilarity, rowSimilarities, unitsOf } from '../core/passage-units.js';
 import { isStopWord, normalizeWord, termsOfToken, tokenize } from '../core/text.js';
 import type { Answer, Span } from '../core/types.js';
 import { renderQuote, type Style, terminalSafe } from './terminal.js';
@@ -25,13 +26,18 @@ export interface Explanation {
     score: number;
     matched: string[];
     parts: { term: string; score: number }[];
-    /** Cosine similarity to the question (semantic stage). */
+    /** Cosine similarity of the passage's own text to the question (semantic stage). */
     similarity?: number;
+    /** The semantic stage's evidence: the mixed score, and the best sentence with its cosine and the heading's. */
+    semantic?: { score: number; sentence: string; sentenceSimilarity: number; headingSimilarity: number };
   }[];
   semantic?: {
     lexicalWeight: number;
+    unitWeights: { passage: number; sentence: number; heading: number };
     minSimilarity: number;
+    minMargin: number;
     best: number;
+    margin: number;
     smoothing: { candidates: number; neighbours: number; weight: number };
   };
   answered: boolean;
@@ -60,8 +66,26 @@ export function explainQuestion(
     df: index.docFreq(t.term),
   }));
   const vectors = queryVector ? index.vectors?.vectors : undefined;
+  const units = index.vectors?.units;
+  const evidence =
+    queryVector && units ? semanticEvidence(index, queryVector, SEMANTIC, answer.article) : undefined;
+  const sims = queryVector && units ? rowSimilarities(units, queryVector) : undefined;
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
+  const semanticOf = (id: number) => {
+    if (!evidence || !units || !sims) return undefined;
+    const e = passageSimilarity(units, sims, id);
+    const passage = index.passages[id];
+    const unit = passage ? unitsOf(passage)[e.bestUnit - (units.start[id] ?? 0)] : undefined;
+    return {
+      score: r3(evidence.scores[id] ?? 0),
+      sentence: unit?.text ?? '',
+      sentenceSimilarity: r3(e.sentence),
+      headingSimilarity: r3(e.heading),
+    };
+  };
   const passages = answer.passages.map((p) => {
     const v = vectors?.[p.passage.id];
+    const sem = semanticOf(p.passage.id);
     return {
       label: originLabel(p.passage.origin),
       quote: p.quote,
@@ -72,6 +96,7 @@ export function explainQuestion(
       matched: p.matchedTerms,
       parts: index.scoreParts(question, p.passage.id),
       ...(v && queryVector ? { similarity: Math.round(cosine(queryVector, v) * 1000) / 1000 } : {}),
+      ...(sem ? { semantic: sem } : {}),
     };
   });
   const first = index.ranking.prf ? index.search(question, { limit: index.ranking.prf.docs }) : [];
@@ -89,8 +114,11 @@ export function explainQuestion(
       ? {
           semantic: {
             lexicalWeight: SEMANTIC.lexicalWeight,
+            unitWeights: { ...SEMANTIC.unitWeights },
             minSimilarity: SEMANTIC.minSimilarity,
+            minMargin: SEMANTIC.minMargin,
             best: answer.similarity,
+            margin: r3(evidence?.margin ?? 0),
             smoothing: { ...SEMANTIC.smoothing },
           },
         }
@@ -113,8 +141,12 @@ export function renderExplain(e: Explanation, style: Style): string {
   if (e.semantic) {
     lines.push(
       style.bold(
-        `Semantic stage: score = ${e.semantic.lexicalWeight} × lexical / best lexical + ${Math.round((1 - e.semantic.lexicalWeight) * 100) / 100} × cosine; closest passage ${Math.round(e.semantic.best * 100)}% similar (answers from ${Math.round(e.semantic.minSimilarity * 100)}%)`,
+        `Semantic stage: score = ${e.semantic.lexicalWeight} × lexical / best lexical + ${Math.round((1 - e.semantic.lexicalWeight) * 100) / 100} × semantic; closest passage ${Math.round(e.semantic.best * 100)}% similar (answers from ${Math.round(e.semantic.minSimilarity * 100)}%), ${Math.round(e.semantic.margin * 100)} points above the next ones${e.semantic.minMargin > 0 ? ` (answers from ${Math.round(e.semantic.minMargin * 100)})` : ''}`,
       ),
+    );
+    const w = e.semantic.unitWeights;
+    lines.push(
+      `  semantic = ${w.passage} × cosine of the passage + ${w.sentence} × of its best sentence + ${w.heading} × of its heading`,
     );
     const sm = e.semantic.smoothing;
     if (sm.weight > 0) {
@@ -139,6 +171,12 @@ export function renderExplain(e: Explanation, style: Style): string {
     lines.push(
       `   matched: ${p.matched.length ? p.matched.join(', ') : '(no shared words: found by meaning)'}`,
     );
+    if (p.semantic) {
+      lines.push(
+        `   semantic ${p.semantic.score}: best sentence ${p.semantic.sentenceSimilarity}, heading ${p.semantic.headingSimilarity}`,
+      );
+      lines.push(style.dim(`   closest sentence: “${terminalSafe(p.semantic.sentence)}”`));
+    }
     for (const part of p.parts) lines.push(`   BM25 ${part.term}: ${part.score}`);
   });
   return lines.join('\n');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, type Services } from '../src/commands/commands.js';
 import { cosine } from '../src/core/answer.js';
+import { planUnits } from '../src/core/passage-units.js';
 import { Library } from '../src/corpus/library.js';
 import { createLogger } from '../src/log.js';
 import { type Embedder, loadUseLite } from '../src/semantic/embedder.js';
@@ -79,7 +80,9 @@ describe('the semantic stage', () => {
     const lib = new Library({ dir: path.join(dir, 'corpus'), embedder: first, cacheDir });
     await lib.reindex();
     const passages = lib.index.passages.length;
-    expect(first.texts).toBe(passages);
+    // Each distinct unit text (passage, sentence or window, heading path) is embedded once.
+    const texts = planUnits(lib.index.passages).texts;
+    expect(first.texts).toBe(texts.length);
 
     const second = counting(model);
     const fromSnapshot = new Library({ dir: path.join(dir, 'corpus'), embedder: second, cacheDir });
@@ -90,7 +93,11 @@ describe('the semantic stage', () => {
     await writeFile(path.join(dir, 'corpus', 'new.md'), '# Bees\n\nBees pollinate flowering plants.\n');
     const report = await fromSnapshot.reindex();
     expect(report.added).toEqual(['new.md']);
-    expect(second.texts).toBe(1);
+    // Only the new article's unit texts are embedded; every other text keeps its vector.
+    const known = new Set(texts);
+    const added = planUnits(fromSnapshot.index.passages).texts.filter((t) => !known.has(t));
+    expect(added.length).toBeGreaterThan(0);
+    expect(second.texts).toBe(added.length);
   });
 
   it('falls back to the lexical answer, with a warning, when the model fails', async () => {

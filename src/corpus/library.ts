@@ -4,7 +4,7 @@
  * re-index requests share one run.
  */
 import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
-import { passageVectorsOf, planUnits, unitVectors } from '../core/passage-units.js';
+import { knownUnitTexts, passageVectorsOf, planUnits, unitVectors } from '../core/passage-units.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
 import { type Embedder, embedPassages } from '../semantic/embedder.js';
@@ -181,13 +181,11 @@ export class Library {
       const embedder = this.options.embedder;
       const maxPassages = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
       if (embedder && next.vectors?.model !== embedder.model && next.passages.length <= maxPassages) {
-        const known = new Map<string, Float32Array>();
-        if (old?.vectors?.model === embedder.model) {
-          old.passages.forEach((p, i) => {
-            const v = old.vectors?.vectors[i];
-            if (v) known.set(p.text, v);
-          });
-        }
+        // Every unit text (passage, sentence, heading) of the old snapshot keeps its vector.
+        const known =
+          old?.vectors?.model === embedder.model && old.vectors.units
+            ? knownUnitTexts(old.passages, old.vectors.units)
+            : new Map<string, Float32Array>();
         next = await embedIndex(next, embedder, known, this.options.onEmbedProgress);
         dirty = true;
       } else if (embedder && next.passages.length > maxPassages) {

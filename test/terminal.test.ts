@@ -197,6 +197,7 @@ describe('terminal rendering', () => {
         more: [],
         suggestions: [],
         coverage: 1,
+        related: [],
       },
     };
     expect(renderAsk(result, plainStyle)).toContain(

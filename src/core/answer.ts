@@ -3,6 +3,7 @@
  * words marked, a decision whether the corpus answers at all, and suggestions.
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
+import { answerTypeDecline, typeWords } from './answer-type.js';
 import { passageSimilarity, rowSimilarities, type Sentence, sentencesOf } from './passage-units.js';
 import { type SmoothingSettings, smoothScores } from './smoothing.js';
 import type { Answer, AnswerPassage, Span } from './types.js';
@@ -263,8 +264,16 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
   };
 
   let declineReason: string | undefined;
-  const lexicalWeak =
+  let lexicalWeak =
     coverage < minCoverage || (words < MIN_MATCHED_WORDS && coverage < Math.max(minCoverage, FULL_COVERAGE));
+  // The answer type: words that only ask for a kind of answer ("cost", "founded") are left out
+  // of the coverage; whether the passages hold that kind of answer is checked below.
+  const asks = typeWords(q);
+  if (lexicalWeak && asks.size && lexical[0]) {
+    const subject = analyzed.filter((t) => !asks.has(t.source.toLowerCase()));
+    const c = subject.length ? coverageOf(index, subject, lexical[0]) : undefined;
+    lexicalWeak = !c || c.coverage < Math.max(minCoverage, FULL_COVERAGE);
+  }
   const semanticStrong =
     evidence !== undefined &&
     evidence.best >= settings.minSimilarity &&
@@ -286,6 +295,7 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
       more: [],
       suggestions: index.suggest(q),
       declineReason,
+      related: [],
     };
   }
   // The relevance cut-off: of the requested results, those scoring below a fraction of the
@@ -296,12 +306,17 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
   let shown = Math.min(results, hits.length);
   while (shown > 1 && cutoff > 0 && (hits[shown - 1] as Hit).score < bar) shown--;
   const composed = hits.map((h) => composePassage(index, h));
+  // The answer type (core/answer-type.ts): passages that mention the subject but hold no
+  // answer of the kind asked for (a price, a date, a name…) are shown as related instead.
+  const unsaid = options.decide === false ? undefined : answerTypeDecline(q, composed.slice(0, shown));
+  if (unsaid) return { ...base, answered: false, passages: [], more: [], suggestions: [], ...unsaid };
   return {
     ...base,
     answered: true,
     passages: composed.slice(0, shown),
     more: composed.slice(shown),
     suggestions: [],
+    related: [],
   };
 }
 

@@ -119,7 +119,7 @@ const MINISEARCH_OPTIONS = {
 };
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
-export const INDEX_DATA_VERSION = 9;
+export const INDEX_DATA_VERSION = 10;
 
 /** A snapshot as plain data, for saving (structured-clone safe: no functions, no class instances). */
 export interface IndexData {

@@ -109,10 +109,44 @@ export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word) || STOP_WORDS.has(word.replace(/'/gu, ''));
 }
 
+/**
+ * British → American spelling, by general suffix rules, so both spellings meet (indexing and
+ * queries both pass through here). Rules, each a regular pattern of English spelling rather
+ * than a list of words:
+ * - -ise/-isation → -ize/-ization after the letter pairs that form -ize verbs (al, an, ar, at, en,
+ *   ic, id, il, im, it, ol, om, on, or, ur, er, gn, as, rd: "organise", "standardise", "democratisation",
+ *   "recognise", "emphasise"), not after others, so "precise", "revise", "exercise", "noise"
+ *   and "rise" stay (their families, "precision", "revision", must keep meeting);
+ * - -yse → -yze ("analyse", "paralysed"); -our → -or in words of six letters or more
+ *   ("colour", "behaviours", "favourite", "neighbourhood"; "four", "hour", "flour" stay);
+ * - -tre/-bre → -ter/-ber ("centre", "metres", "fibre", "centred" → "centered");
+ * - -logue → -log ("catalogue", "dialogue"); -gramme → -gram ("programme");
+ * - after stemming, -enc → -ens ("licence"/"license", "defence"/"defense": see stemWord).
+ * Doubled -ll- ("modelling", "travelled") needs no rule: the Porter stemmer already meets them.
+ */
+export function americanSpelling(word: string): string {
+  if (word.length < 5 || /[^a-z]/u.test(word)) return word;
+  return word
+    .replace(
+      /^(.+(?:al|an|ar|at|en|ic|id|il|im|it|ol|om|on|or|ur|er|gn|as|rd))is(e|es|ed|ing|er|ers|ation|ations|ational)$/u,
+      '$1iz$2',
+    )
+    .replace(/^(.*y)s(e|es|ed|ing|er|ers)$/u, '$1z$2')
+    .replace(
+      /^(.{2,}[^aeou])our(s|ed|ing|ful|fully|ite|ites|able|ably|er|ers|hood|hoods|less|ist|ists|ism)?$/u,
+      '$1or$2',
+    )
+    .replace(/^(.{2,}[tb])re(s?)$/u, '$1er$2')
+    .replace(/^(.{2,}[tb])r(ed|ing)$/u, '$1er$2')
+    .replace(/^(.+)logue(s?)$/u, '$1log$2')
+    .replace(/^(.+)gramme(s?)$/u, '$1gram$2');
+}
+
 /** Stems one normalised simple word (no joiners). Numbers and short words pass unchanged. */
 export function stemWord(word: string): string {
   if (word.length < 3 || /\d/u.test(word)) return word;
-  return stemmer(word);
+  // "licenc" (licence) and "licens" (license, licensing) are one stem; likewise defence/defense.
+  return stemmer(americanSpelling(word)).replace(/enc$/u, 'ens');
 }
 
 /** The terms one simple (joiner-free) word contributes, or none when it is a stop word. */

@@ -96,6 +96,14 @@ export interface Answer {
   similarity?: number;
   /** Why the question was declined, when it was. */
   declineReason?: string;
+  /**
+   * Passages that mention the question's subject but don't hold the kind of answer it asks
+   * for (a price, a date, a name…): set when the question is declined for that reason
+   * (see core/answer-type.ts), empty otherwise.
+   */
+  related: AnswerPassage[];
+  /** What the related passages mention: the question's words they matched ("nanoGPT"). */
+  subject?: string;
   /** The article filter applied, if any. */
   article?: string;
 }

@@ -267,6 +267,22 @@ function renderDeclined(
       ...mentions,
     });
   }
+  if (a.related.length) {
+    // Declined for its answer type (a price, a date, a name…): what the articles do say.
+    const lead = a.subject ? `They mention ${escapeText(a.subject)} here:` : 'What they say about it:';
+    const head: APIEmbed = {
+      title: 'Not in the articles',
+      description: truncate(
+        `${a.declineReason ?? "The articles don't answer that."} ${lead}`,
+        LIMITS.embedDescription,
+      ),
+      color: COLOUR.declined,
+    };
+    const quotes = a.related
+      .slice(0, LIMITS.embeds - 1)
+      .map((ap, i) => ({ ...passageEmbed(ap, i + 1, stored.articles), color: COLOUR.declined }));
+    return payload({ content, embeds: fitEmbeds([head, ...quotes]), components, ...flags, ...mentions });
+  }
   const lines = ["The articles don't answer that, so there is nothing to quote."];
   if (a.suggestions.length) {
     lines.push(

@@ -1,8 +1,11 @@
 /**
  * The JSON form of an answer (`npm run ask -- --json`): one object per question.
  * Shape: {question, answered, passages: [{text, quote, file, title, section,
- * paragraph, lines, score, url?, ...}], suggestions, error?}; `url` is the article's
- * source link, present only when its front matter has one.
+ * paragraph, lines, score, url?, ...}], suggestions, related?, reason?, error?}; `url` is
+ * the article's source link, present only when its front matter has one. A question the
+ * articles mention but don't answer in kind (a price, a date, a name…) has `answered: false`,
+ * a `reason` ("The articles don't say what it costs.") and the passages that mention its
+ * subject under `related` (never under `passages`), with `subject`.
  */
 import type { AskResult, CommandError } from '../commands/commands.js';
 import type { AnswerPassage } from '../core/types.js';
@@ -31,6 +34,10 @@ export interface JsonAnswer {
   suggestions: string[];
   coverage?: number;
   reason?: string;
+  /** Passages that mention the subject but don't hold the kind of answer asked for (declined answers only). */
+  related?: JsonPassage[];
+  /** What the related passages mention ("nanoGPT"). */
+  subject?: string;
   error?: { code: string; message: string };
 }
 
@@ -74,5 +81,9 @@ export function answerJson(question: string, result: AskResult | CommandError): 
     coverage: Math.round(a.coverage * 1000) / 1000,
   };
   if (a.declineReason) out.reason = a.declineReason;
+  if (a.related.length) {
+    out.related = a.related.map(passageJson);
+    if (a.subject) out.subject = a.subject;
+  }
   return out;
 }

@@ -70,10 +70,27 @@ function safeUrl(url: string): string {
   return safe(url).replace(/\s/gu, '%20');
 }
 
+/** "They mention nanoGPT here:" (terminal text, made safe). */
+function relatedLead(subject: string | undefined): string {
+  return subject ? `They mention ${safe(subject)} here:` : 'What they say about it:';
+}
+
 export function renderAsk(result: AskResult | CommandError, style: Style = plainStyle): string {
   if (result.kind === 'error') return style.warn(result.message);
   const a = result.answer;
   const lines: string[] = [];
+  if (!a.answered && a.related.length) {
+    // Declined for its answer type: what the articles do say about the subject.
+    lines.push(`${a.declineReason ?? "The articles don't answer that."} ${relatedLead(a.subject)}`);
+    a.related.forEach((p) => {
+      const o = p.passage.origin;
+      lines.push(`  “${renderQuote(p.quote, p.quoteHighlights, style)}”`);
+      lines.push(
+        style.dim(`   — ${safe(originLabel(o))} (${safe(o.file)}, lines ${o.lines[0]}–${o.lines[1]})`),
+      );
+    });
+    return lines.join('\n');
+  }
   if (!a.answered) {
     lines.push("The articles don't answer that.");
     if (a.suggestions.length)

@@ -73,6 +73,16 @@ describe('whether a passage holds an answer of the type', () => {
     expect(holds('How many users does it have?', 'Thousands of users rely on it.')).toBe(true);
   });
 
+  it('takes seasons, parts of the day and recurrences as times, and any phrase of location as a place', () => {
+    expect(holds('When is honey harvested?', 'Honey is harvested in late summer.')).toBe(true);
+    expect(holds('When do owls hunt?', 'Owls hunt at night.')).toBe(true);
+    expect(holds('When is the market open?', 'The market opens every Saturday.')).toBe(true);
+    expect(holds('When is honey harvested?', 'Honey is sweet and keeps for years.')).toBe(false);
+    expect(holds('Where should I put a beehive?', 'Put the hive in a sunny spot.')).toBe(true);
+    expect(holds('Where should I put a beehive?', 'It should stand sheltered from the wind.')).toBe(true);
+    expect(holds('Where should I put a beehive?', 'Beehives are made of wood.')).toBe(false);
+  });
+
   it('needs someone said to have done it for a founder, and a name or a group otherwise', () => {
     expect(holds('Who created the library?', 'The library is widely used for translation.')).toBe(false);
     expect(holds('Who created the library?', 'The library was created by Ada Lovelace.')).toBe(true);

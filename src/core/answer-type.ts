@@ -175,6 +175,11 @@ const DATE_RE = new RegExp(
     `\\b(?:last|this|next|past|previous) (?:year|month|week|decade|century|spring|summer|autumn|fall|winter)\\b`,
     `\\b(?:in|over|during) (?:the )?(?:recent|past|last|coming) (?:${UNITS})\\b`,
     `\\b(?:yesterday|tomorrow)\\b`,
+    // Seasons, parts of the day, weekdays and recurrences: "in late summer", "every week", "at dawn".
+    `\\b(?:in|during|by|until|through|before|after|every|each|late|early|mid-?)\\s+(?:the\\s+)?(?:late\\s+|early\\s+|mid-?)?(?:spring|summer|autumn|fall|winter)\\b`,
+    `\\b(?:in the|every|each|at) (?:morning|afternoon|evening|night|dawn|dusk|weekend)\\b|\\bat (?:night|dawn|dusk|noon|midnight)\\b`,
+    `\\b(?:on |every |each )?(?:mon|tues|wednes|thurs|fri|satur|sun)days?\\b`,
+    `\\b(?:every|each|once an?|twice an?|once per|twice per) (?:\\w+ )?(?:day|week|month|year|decade|season)s?\\b`,
   ].join('|'),
   'iu',
 );
@@ -200,9 +205,12 @@ const AMOUNT_RE = new RegExp(
 /** Nouns for people and groups, by their endings or as common words, for "who" questions. */
 const PEOPLE_RE =
   /\b(?:people|persons?|individuals?|everyone|anyone|communit(?:y|ies)|teams?|groups?|volunteers?|compan(?:y|ies)|organi[sz]ations?|firms?|institutions?|governments?|universit(?:y|ies)|[a-z]{3,}(?:ers|ors|ists|ians|ants|ents))\b/iu;
-/** Place nouns and phrases, for "where" questions (virtual places count: "on a hub"). */
+/**
+ * Place nouns and phrases, for "where" questions (virtual places count: "on a hub"), and any
+ * phrase of location ("in a sunny spot", "near the door"), which answers "where should I put…".
+ */
 const PLACE_RE =
-  /\b(?:countr(?:y|ies)|cit(?:y|ies)|regions?|continents?|nations?|worldwide|around the world|across the globe|online|on the web|websites?|sites?|platforms?|hubs?|repositor(?:y|ies)|servers?|portals?|stores?|marketplaces?|headquarter(?:s|ed)|based in|located)\b/iu;
+  /\b(?:countr(?:y|ies)|cit(?:y|ies)|regions?|continents?|nations?|worldwide|around the world|across the globe|online|on the web|websites?|sites?|platforms?|hubs?|repositor(?:y|ies)|servers?|portals?|stores?|marketplaces?|headquarter(?:s|ed)|based in|located)\b|\b(?:in|on|at|near|beside|inside|outside|under|behind|above|below|next to|close to|away from|sheltered from|facing)\s+(?:an?|the|your|its|their|some|any)\s+\p{L}{3,}/iu;
 /** Sequence words of instructions. */
 const SEQUENCE_RE =
   /\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|finally|lastly|step \d+)\b/giu;

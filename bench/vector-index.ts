@@ -46,7 +46,9 @@ function make(n: number, kind: string): Float32Array[] {
   const centres = Array.from({ length: Math.ceil(n / 50) }, randomUnit);
   return Array.from({ length: n }, () => {
     const c = centres[Math.floor(rand() * centres.length)] as Float32Array;
-    return unit(Float32Array.from(c, (x, i) => x + (offset[i] as number) + (0.8 / Math.sqrt(DIM)) * gauss() * 1.2));
+    return unit(
+      Float32Array.from(c, (x, i) => x + (offset[i] as number) + (0.8 / Math.sqrt(DIM)) * gauss() * 1.2),
+    );
   });
 }
 
@@ -55,7 +57,8 @@ class Int8Scan {
   constructor(readonly vectors: readonly Float32Array[]) {
     this.codes = new Int8Array(vectors.length * DIM);
     vectors.forEach((v, i) => {
-      for (let j = 0; j < DIM; j++) this.codes[i * DIM + j] = Math.max(-127, Math.min(127, Math.round((v[j] as number) * 127 * 4)));
+      for (let j = 0; j < DIM; j++)
+        this.codes[i * DIM + j] = Math.max(-127, Math.min(127, Math.round((v[j] as number) * 127 * 4)));
     });
   }
   search(q: Float32Array, k: number, rerank = 64): number[] {
@@ -68,7 +71,9 @@ class Int8Scan {
       for (let j = 0; j < DIM; j++) a += (c[o + j] as number) * (qq[j] as number);
       s[r] = a;
     }
-    const ids = Array.from({ length: n }, (_, i) => i).sort((a, b) => (s[b] as number) - (s[a] as number)).slice(0, rerank);
+    const ids = Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => (s[b] as number) - (s[a] as number))
+      .slice(0, rerank);
     return ids
       .map((id) => ({ id, score: dot(q, this.vectors[id] as Float32Array) }))
       .sort((a, b) => b.score - a.score)
@@ -95,7 +100,9 @@ for (const size of values.sizes.split(',').map(Number)) {
   t = performance.now();
   for (const q of qs.slice(0, 20)) idx.searchExact(q, 10);
   const exactUs = ((performance.now() - t) / 20) * 1000;
-  console.log(`${values.kind} n=${size}: build ${buildMs.toFixed(0)} ms; exact float scan ${exactUs.toFixed(0)} µs/query`);
+  console.log(
+    `${values.kind} n=${size}: build ${buildMs.toFixed(0)} ms; exact float scan ${exactUs.toFixed(0)} µs/query`,
+  );
   for (const rerank of values.rerank.split(',').map(Number)) {
     const ix = VectorIndex.build(base, { rerank });
     for (const q of qs.slice(0, 10)) ix.search(q, 10);

@@ -183,7 +183,8 @@ export class VectorIndex {
     const want = Math.max(this.options.rerank, k);
     let bound = 0;
     let below = 0;
-    while (bound <= this.dim && below + (histogram[bound] as number) < want) below += histogram[bound++] as number;
+    while (bound <= this.dim && below + (histogram[bound] as number) < want)
+      below += histogram[bound++] as number;
     let atBound = want - below;
     const candidates: number[] = [];
     for (let id = 0; id < size; id++) {

@@ -4,7 +4,8 @@
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
 import { type SmoothingSettings, smoothScores } from './smoothing.js';
-import type { Answer, AnswerPassage, Span } from './types.js';
+import type { Answer, AnswerPassage, Passage, Span } from './types.js';
+import { semanticCandidates } from './vector-index.js';
 
 /** Limits on questions and answers. */
 export const MAX_QUESTION_CHARS = 1000;
@@ -90,8 +91,8 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * Mixes lexical hits with sentence-vector similarity: every passage (of the article
- * filter) is a candidate; score = w × lexical / best lexical + (1 − w) × cosine.
+ * Mixes lexical hits with sentence-vector similarity: the lexical hits and the passages
+ * nearest in meaning (of the article filter; core/vector-index.ts) are the candidates; score = w × lexical / best lexical + (1 − w) × cosine.
  * Neighbour smoothing then reorders them, except that a passage leading both the
  * lexical and the semantic ranking stays first (see smoothScores).
  */
@@ -109,10 +110,11 @@ function hybridRank(
   /** The passage closest in meaning (first of equals). */
   let semanticLeader = -1;
   const out: Hit[] = [];
-  index.passages.forEach((passage, id) => {
-    if (file !== undefined && passage.origin.file !== file) return;
-    const v = vectors[id];
-    const cos = v ? cosine(queryVector, v) : 0;
+  // Scored: the nearest passages in meaning (vector index, not a scan of all) and the lexical hits.
+  const filter = file === undefined ? undefined : (id: number) => index.passages[id]?.origin.file === file;
+  const near = settings.smoothing.candidates + settings.candidates;
+  for (const { id, score: cos } of semanticCandidates(vectors, queryVector, near, byId.keys(), filter)) {
+    const passage = index.passages[id] as Passage;
     if (cos > similarity || semanticLeader < 0) {
       similarity = Math.max(similarity, cos);
       semanticLeader = id;
@@ -120,8 +122,8 @@ function hybridRank(
     const lex = byId.get(id);
     const score = settings.lexicalWeight * ((lex?.score ?? 0) / best) + (1 - settings.lexicalWeight) * cos;
     out.push({ passage, score, queryTerms: lex?.queryTerms ?? [], docTerms: lex?.docTerms ?? [] });
-  });
-  out.sort((a, b) => b.score - a.score);
+  }
+  out.sort((a, b) => b.score - a.score || a.passage.id - b.passage.id);
   if (settings.smoothing.weight > 0) {
     // The lexical leader that is also the semantic leader: uncontested, kept first.
     const lexicalLeader = lexical[0]?.passage.id;

@@ -31,7 +31,7 @@ export interface Config {
   semantic: boolean;
   /** The sentence-embedding model's name (SEMANTIC_MODEL), checked against the known models at start. */
   semanticModel: string;
-  /** Above this many passages the semantic stage is skipped. */
+  /** Above this many passages the semantic stage is skipped (default: no limit, Infinity). */
   semanticMaxPassages: number;
   /** Pseudo-relevance feedback (query expansion from the top passages); off by default. */
   prf: boolean;
@@ -225,7 +225,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     prf: prf === 'on',
     semantic: semantic !== 'off',
     semanticModel: (get('SEMANTIC_MODEL') ?? 'use-lite').toLowerCase(),
-    semanticMaxPassages: int('SEMANTIC_MAX_PASSAGES', 5000, 0, 10_000_000),
+    semanticMaxPassages: int('SEMANTIC_MAX_PASSAGES', Number.POSITIVE_INFINITY, 0, 10_000_000),
     corpusDir: path.resolve(cwd, get('CORPUS_DIR') ?? 'corpus'),
     cacheDir: path.resolve(cwd, get('CACHE_DIR') ?? '.cache'),
     maxFileBytes: int('MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -1,11 +1,12 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, type Services } from '../src/commands/commands.js';
-import { cosine } from '../src/core/answer.js';
+import { answerQuestion, cosine } from '../src/core/answer.js';
 import { planUnits } from '../src/core/passage-units.js';
 import { Library } from '../src/corpus/library.js';
+import { vectorCacheFile } from '../src/corpus/vector-cache.js';
 import { createLogger } from '../src/log.js';
 import { type Embedder, loadUseLite } from '../src/semantic/embedder.js';
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
   await cp(path.join(root, 'corpus'), path.join(dir, 'corpus'), { recursive: true });
   embedded = new Library({ dir: path.join(dir, 'corpus'), embedder: model });
   await embedded.reindex();
+  await embedded.whenSemanticReady();
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -74,30 +76,108 @@ describe('the semantic stage', () => {
     ).toBe(true);
   });
 
-  it('keeps vectors in the snapshot and re-embeds only passages whose text changed', async () => {
+  it('keeps vectors in the vector cache and re-embeds only passages whose text changed', async () => {
     const cacheDir = path.join(dir, 'cache');
     const first = counting(model);
     const lib = new Library({ dir: path.join(dir, 'corpus'), embedder: first, cacheDir });
     await lib.reindex();
+    await lib.whenSemanticReady();
     const passages = lib.index.passages.length;
     // Each distinct unit text (passage, sentence or window, heading path) is embedded once.
     const texts = planUnits(lib.index.passages).texts;
     expect(first.texts).toBe(texts.length);
 
     const second = counting(model);
-    const fromSnapshot = new Library({ dir: path.join(dir, 'corpus'), embedder: second, cacheDir });
+    const events: string[] = [];
+    const fromSnapshot = new Library({
+      dir: path.join(dir, 'corpus'),
+      embedder: second,
+      cacheDir,
+      onSemantic: (e) => events.push(e.kind),
+    });
     expect((await fromSnapshot.reindex()).source).toBe('snapshot');
+    expect((await fromSnapshot.whenSemanticReady()).state).toBe('on');
     expect(second.texts).toBe(0);
     expect(fromSnapshot.index.vectors?.vectors.length).toBe(passages);
+    expect(events).toEqual(['ready']);
 
     await writeFile(path.join(dir, 'corpus', 'new.md'), '# Bees\n\nBees pollinate flowering plants.\n');
     const report = await fromSnapshot.reindex();
     expect(report.added).toEqual(['new.md']);
+    await fromSnapshot.whenSemanticReady();
     // Only the new article's unit texts are embedded; every other text keeps its vector.
     const known = new Set(texts);
     const added = planUnits(fromSnapshot.index.passages).texts.filter((t) => !known.has(t));
     expect(added.length).toBeGreaterThan(0);
     expect(second.texts).toBe(added.length);
+    await rm(path.join(dir, 'corpus', 'new.md'));
+  });
+
+  it('serves lexical answers at once while the passages are embedded, then swaps in the vectors', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow: Embedder = { model: model.model, embed: async (texts) => (await gate, model.embed(texts)) };
+    const lib = new Library({ dir: path.join(dir, 'corpus'), embedder: slow });
+    const report = await lib.reindex();
+    expect(report.ok).toBe(true);
+    const lexical = lib.index;
+    expect(lexical.vectors).toBeUndefined();
+    const coverage = lib.semanticCoverage;
+    expect(coverage.state).toBe('preparing');
+    expect(coverage.total).toBe(lexical.passages.length);
+    const services: Services = { library: lib, log: createLogger({ write: () => {} }), embedder: model };
+    const r = await ask(services, { question: 'What is nanoGPT?' });
+    expect(r.kind === 'answer' && r.answer.answered).toBe(true);
+    expect(r.kind === 'answer' && r.answer.similarity).toBeUndefined();
+    release();
+    const done = await lib.whenSemanticReady();
+    expect(done).toEqual({ state: 'on', done: lexical.passages.length, total: lexical.passages.length });
+    expect(lib.index).not.toBe(lexical);
+    expect(lib.index.vectors?.vectors).toHaveLength(lexical.passages.length);
+  });
+
+  it('keeps the lexical snapshot and tells why when the passages cannot be embedded', async () => {
+    const events: { kind: string; error?: string }[] = [];
+    const broken: Embedder = { model: model.model, embed: () => Promise.reject(new Error('model crashed')) };
+    const lib = new Library({
+      dir: path.join(dir, 'corpus'),
+      embedder: broken,
+      onSemantic: (e) => events.push(e),
+    });
+    expect((await lib.reindex()).ok).toBe(true);
+    const c = await lib.whenSemanticReady();
+    expect(c.state).toBe('failed');
+    expect(c.reason).toMatch(/model crashed/);
+    expect(events).toEqual([{ kind: 'failed', error: 'model crashed' }]);
+    expect(lib.index.vectors).toBeUndefined();
+    expect(answerQuestion(lib.index, 'What is nanoGPT?').answered).toBe(true);
+  });
+
+  it('ignores a corrupt vector cache with a warning and embeds again', async () => {
+    const cacheDir = path.join(dir, 'cache-corrupt');
+    const lib = new Library({ dir: path.join(dir, 'corpus'), embedder: model, cacheDir });
+    await lib.reindex();
+    await lib.whenSemanticReady();
+    const file = vectorCacheFile(cacheDir, model.model);
+    const bytes = await readFile(file);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+    await writeFile(file, bytes);
+    const again = counting(model);
+    const warnings: string[] = [];
+    const restarted = new Library({
+      dir: path.join(dir, 'corpus'),
+      embedder: again,
+      cacheDir,
+      onSemantic: (e) => {
+        if (e.kind === 'warning') warnings.push(e.message);
+      },
+    });
+    await restarted.reindex();
+    expect((await restarted.whenSemanticReady()).state).toBe('on');
+    expect(warnings.join('\n')).toMatch(/vector cache ignored.*checksum/);
+    expect(again.texts).toBe(planUnits(restarted.index.passages).texts.length);
   });
 
   it('falls back to the lexical answer, with a warning, when the model fails', async () => {

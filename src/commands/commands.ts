@@ -6,7 +6,7 @@
 import { type AnswerOptions, answerQuestion, checkQuestion, MAX_RESULTS } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, ArticleMeta, Passage } from '../core/types.js';
-import type { Library, ReindexReport } from '../corpus/library.js';
+import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library.js';
 import type { Logger } from '../log.js';
 import type { Embedder } from '../semantic/embedder.js';
 
@@ -54,6 +54,23 @@ export interface SourcesResult {
   articles: readonly ArticleMeta[];
   /** Set when one article was asked for. */
   article?: ArticleMeta;
+  /** How far the semantic stage is (passage vectors done of needed, and whether it answers). */
+  semantic: SemanticCoverage;
+}
+
+/** The semantic stage's state in one line, as /sources shows it on every surface. */
+export function semanticStatus(c: SemanticCoverage): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  switch (c.state) {
+    case 'on':
+      return 'Semantic search: on';
+    case 'preparing':
+      return `Semantic search: preparing, ${n(c.done)} of ${n(c.total)} passages`;
+    case 'failed':
+      return 'Semantic search: unavailable (the passages could not be embedded; answers are lexical)';
+    default:
+      return c.reason ? `Semantic search: off (${c.reason})` : 'Semantic search: off';
+  }
 }
 
 /** A whole section of one article, passage by passage, verbatim. */
@@ -171,12 +188,13 @@ function answeredElsewhere(index: CorpusIndex, question: string, options: Answer
 export function sources(services: Services, article?: string): SourcesResult | CommandError {
   if (!services.library.ready) return notReady();
   const articles = services.library.index.articles;
+  const semantic = services.library.semanticCoverage;
   if (article !== undefined && article.trim() !== '') {
     const found = resolveArticle(services, article);
     if ('kind' in found) return found;
-    return { kind: 'sources', articles, article: found };
+    return { kind: 'sources', articles, article: found, semantic };
   }
-  return { kind: 'sources', articles };
+  return { kind: 'sources', articles, semantic };
 }
 
 /** How the text before an article's first heading is named where a name must be shown or typed. */

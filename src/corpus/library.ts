@@ -2,13 +2,19 @@
  * Holds the live index snapshot. A re-index builds a new snapshot aside and swaps
  * one reference; a failed re-index keeps the old snapshot serving; overlapping
  * re-index requests share one run.
+ *
+ * The semantic stage's passage vectors are made in the background: a re-index swaps in the
+ * lexical snapshot at once, then embeds (vectors found in the vector cache are reused; the
+ * embedder is best a worker thread, see semantic/worker-embedder.ts) and swaps in the same
+ * snapshot with vectors when all are ready. A failed embedding keeps the lexical snapshot.
  */
 import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
 import { knownUnitTexts, passageVectorsOf, planUnits, unitVectors } from '../core/passage-units.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
-import { type Embedder, embedPassages } from '../semantic/embedder.js';
+import { type Embedder, embedPassages, type VectorLookup } from '../semantic/embedder.js';
 import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
+import { VectorCache } from './vector-cache.js';
 
 /** What a re-index did. */
 export interface ReindexReport {
@@ -36,12 +42,45 @@ export interface LibraryOptions extends LoadOptions {
   onSkip?: (skipped: SkippedFile) => void;
   /** Folder for persisted snapshots; none = always build. */
   cacheDir?: string;
-  /** The semantic stage's model: passages get sentence vectors when there are at most `semanticMaxPassages`. */
+  /**
+   * The semantic stage's model: passages get sentence vectors (in the background) when there are
+   * at most `semanticMaxPassages` (default: no limit).
+   */
   embedder?: Embedder;
   semanticMaxPassages?: number;
   /** Called as passages get their sentence vectors (only when some need embedding). */
   onEmbedProgress?: EmbedProgress;
+  /** Hears when a background embedding finished (vectors swapped in) or failed (lexical kept). */
+  onSemantic?: (event: SemanticEvent) => void;
 }
+
+/** How far the semantic stage is: vectors done of needed, and whether it answers. */
+export interface SemanticCoverage {
+  /**
+   * `off`: no model, or the corpus is over the passage limit; `preparing`: vectors being made
+   * (answers are lexical meanwhile); `on`: every passage has its vector; `failed`: the last
+   * embedding failed (answers are lexical; the next re-index tries again).
+   */
+  state: 'off' | 'preparing' | 'on' | 'failed';
+  done: number;
+  total: number;
+  /** Why it is off or failed. */
+  reason?: string;
+}
+
+export type SemanticEvent =
+  | {
+      kind: 'ready';
+      passages: number;
+      /** Texts the model embedded (the rest came from the vector cache or the previous snapshot). */
+      embedded: number;
+      ms: number;
+      /** What happened with the vector cache file. */
+      cache?: string;
+    }
+  | { kind: 'failed'; error: string }
+  /** Something to log that stops nothing (a vector cache file that could not be used). */
+  | { kind: 'warning'; message: string };
 
 /** Hears how many of the passages that need a sentence vector have one (`done` of `total`). */
 export type EmbedProgress = (done: number, total: number) => void;
@@ -53,7 +92,7 @@ export type EmbedProgress = (done: number, total: number) => void;
 export async function embedIndex(
   index: CorpusIndex,
   embedder: Embedder,
-  known?: ReadonlyMap<string, Float32Array>,
+  known?: VectorLookup,
   onProgress?: EmbedProgress,
 ): Promise<CorpusIndex> {
   // What to embed is decided in core: each passage, its sentences and its heading path,
@@ -81,8 +120,12 @@ export async function embedIndex(
   });
 }
 
-/** Above this many passages the semantic stage is skipped (embedding costs ~60 ms a passage). */
-export const DEFAULT_SEMANTIC_MAX_PASSAGES = 5000;
+/** Above this many passages the semantic stage is skipped: by default never (embedding runs in the background). */
+export const DEFAULT_SEMANTIC_MAX_PASSAGES = Number.POSITIVE_INFINITY;
+
+/** A background embedding overtaken by a newer snapshot. */
+class Abandoned extends Error {}
+
 
 export class Library {
   #current: CorpusIndex | undefined;
@@ -90,6 +133,11 @@ export class Library {
   #skipped: SkippedFile[] = [];
   /** Fingerprint of the folder the serving snapshot was made from (with a cache folder). */
   #fingerprint: string | undefined;
+  #coverage: SemanticCoverage = { state: 'off', done: 0, total: 0 };
+  /** Counts embedding runs; a run whose number is no longer current stops. */
+  #generation = 0;
+  #embedding: Promise<void> | undefined;
+  #vectorCache: Promise<VectorCache> | undefined;
   readonly options: LibraryOptions;
 
   constructor(options: LibraryOptions) {
@@ -123,15 +171,100 @@ export class Library {
 
   /** Swaps in a snapshot built elsewhere (tests, persisted snapshots). */
   swap(index: CorpusIndex, skipped: SkippedFile[] = []): void {
+    this.#generation++;
     this.#current = index;
     this.#skipped = skipped;
+    const n = index.passages.length;
+    this.#coverage = index.vectors ? { state: 'on', done: n, total: n } : { state: 'off', done: 0, total: n };
   }
 
-  /** True when the snapshot has the passage vectors the semantic stage wants (or none are wanted). */
-  #hasWantedVectors(index: CorpusIndex): boolean {
-    const embedder = this.options.embedder;
-    const max = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
-    return !embedder || index.passages.length > max || index.vectors?.model === embedder.model;
+  /** The semantic stage's progress (a fresh object each call). */
+  get semanticCoverage(): SemanticCoverage {
+    return { ...this.#coverage };
+  }
+
+  /** Resolves when the background embedding under way (if any) has finished or failed. */
+  async whenSemanticReady(): Promise<SemanticCoverage> {
+    while (this.#embedding) await this.#embedding;
+    return this.semanticCoverage;
+  }
+
+  /** The vector cache of the embedder's model (in the cache folder, else in memory only). */
+  #cache(model: string): Promise<VectorCache> {
+    this.#vectorCache ??= this.options.cacheDir
+      ? VectorCache.open(this.options.cacheDir, model)
+      : Promise.resolve(VectorCache.memory(model));
+    return this.#vectorCache;
+  }
+
+  /** Embeds `index`'s passages in the background and swaps in the result if `index` still serves. */
+  #startEmbedding(index: CorpusIndex, old: CorpusIndex | undefined, embedder: Embedder): void {
+    const generation = ++this.#generation;
+    const current = () => generation === this.#generation && this.#current === index;
+    const n = index.passages.length;
+    this.#coverage = { state: 'preparing', done: 0, total: n };
+    const t0 = performance.now();
+    let embedded = 0;
+    const guarded: Embedder = {
+      model: embedder.model,
+      embed: async (texts) => {
+        if (!current()) throw new Abandoned('a newer snapshot took over');
+        const vectors = await embedder.embed(texts);
+        embedded += texts.length;
+        return vectors;
+      },
+    };
+    const run = async () => {
+      const cache = await this.#cache(embedder.model);
+      if (cache.note && cache.file && cache.size === 0 && !/^no vector cache/u.test(cache.note)) {
+        this.options.onSemantic?.({ kind: 'warning', message: `vector cache ignored: ${cache.note}` });
+      }
+      // Every unit text (passage, sentence, heading) of the snapshot served before (same model)
+      // counts as known too.
+      const previous =
+        old?.vectors?.model === embedder.model && old.vectors.units
+          ? knownUnitTexts(old.passages, old.vectors.units)
+          : new Map<string, Float32Array>();
+      const known: VectorLookup = { get: (text) => cache.get(text) ?? previous.get(text) };
+      const next = await embedIndex(index, cache.recording(guarded), known, (done, total) => {
+        if (!current()) return;
+        this.#coverage = { state: 'preparing', done, total };
+        this.options.onEmbedProgress?.(done, total);
+      });
+      if (!current()) return;
+      this.#current = next;
+      this.#coverage = { state: 'on', done: n, total: n };
+      let note: string | undefined;
+      previous.forEach((v, text) => {
+        if (!cache.get(text)) cache.set(text, v);
+      });
+      cache.retainTouched();
+      if (cache.file && cache.dirty) {
+        try {
+          const saved = await cache.save();
+          note = `saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`;
+        } catch (err) {
+          note = `could not be saved: ${(err as Error).message}`;
+        }
+      }
+      this.options.onSemantic?.({
+        kind: 'ready',
+        passages: n,
+        embedded,
+        ms: Math.round(performance.now() - t0),
+        ...(note ? { cache: note } : {}),
+      });
+    };
+    const done = run().catch((err: unknown) => {
+      if (err instanceof Abandoned || !current()) return;
+      const error = err instanceof Error ? err.message : String(err);
+      this.#coverage = { state: 'failed', done: this.#coverage.done, total: n, reason: error };
+      this.options.onSemantic?.({ kind: 'failed', error });
+    });
+    this.#embedding = done.finally(() => {
+      if (this.#embedding === tracked) this.#embedding = undefined;
+    });
+    const tracked = this.#embedding;
   }
 
   async #run(): Promise<ReindexReport> {
@@ -147,8 +280,9 @@ export class Library {
       const fingerprint = this.options.cacheDir
         ? await listingFingerprint(this.options.dir, this.options.ranking ?? {})
         : undefined;
-      if (old && fingerprint && fingerprint === this.#fingerprint && this.#hasWantedVectors(old)) {
-        // Nothing changed since the serving snapshot was made: keep it (no second copy in memory).
+      if (old && fingerprint && fingerprint === this.#fingerprint) {
+        // Nothing changed since the serving snapshot was made: keep it (no second copy in memory);
+        // an embedding under way for it goes on, a failed one is tried again.
         next = old;
         skipped = this.#skipped;
         files = old.articles.length;
@@ -177,19 +311,29 @@ export class Library {
         next = CorpusIndex.build(loaded.sources, this.options.ranking);
       }
       for (const s of skipped) this.options.onSkip?.(s);
-      let dirty = source === 'built';
+      const dirty = source === 'built';
       const embedder = this.options.embedder;
       const maxPassages = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
-      if (embedder && next.vectors?.model !== embedder.model && next.passages.length <= maxPassages) {
-        // Every unit text (passage, sentence, heading) of the old snapshot keeps its vector.
-        const known =
-          old?.vectors?.model === embedder.model && old.vectors.units
-            ? knownUnitTexts(old.passages, old.vectors.units)
-            : new Map<string, Float32Array>();
-        next = await embedIndex(next, embedder, known, this.options.onEmbedProgress);
-        dirty = true;
-      } else if (embedder && next.passages.length > maxPassages) {
+      /** Start a background embedding once `next` serves. */
+      let embed = false;
+      if (!embedder) {
+        this.#coverage = { state: 'off', done: 0, total: next.passages.length };
+      } else if (next.passages.length > maxPassages) {
+        this.#generation++;
+        this.#coverage = {
+          state: 'off',
+          done: 0,
+          total: next.passages.length,
+          reason: `${next.passages.length} passages > SEMANTIC_MAX_PASSAGES ${maxPassages}`,
+        };
         snapshot = `${snapshot ? `${snapshot}; ` : ''}semantic stage off: ${next.passages.length} passages > ${maxPassages}`;
+      } else if (next.vectors?.model === embedder.model) {
+        if (next !== old) {
+          this.#generation++;
+          this.#coverage = { state: 'on', done: next.passages.length, total: next.passages.length };
+        }
+      } else if (next !== old || this.#coverage.state !== 'preparing') {
+        embed = true;
       }
       const before = new Map((old?.articles ?? []).map((a) => [a.file, a.hash]));
       const after = new Map(next.articles.map((a) => [a.file, a.hash]));
@@ -199,6 +343,7 @@ export class Library {
       this.#current = next;
       this.#skipped = skipped;
       this.#fingerprint = fingerprint;
+      if (embed && embedder) this.#startEmbedding(next, old, embedder);
       if (this.options.cacheDir && fingerprint && dirty) {
         try {
           const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint, skipped);

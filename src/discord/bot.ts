@@ -564,7 +564,9 @@ export class CitebotDiscord {
         const r = sources(this.#services, article === null ? undefined : this.#redactor.text(article));
         return this.#send(
           i,
-          r.kind === 'error' ? renderNote(r.message, 'error') : renderSources(r.articles, r.article),
+          r.kind === 'error'
+            ? renderNote(r.message, 'error')
+            : renderSources(r.articles, r.article, r.semantic),
         );
       }
       case COMMAND_NAMES.read:

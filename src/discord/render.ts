@@ -10,10 +10,10 @@ import type {
   APIButtonComponentWithCustomId,
   APIEmbed,
 } from 'discord-api-types/v10';
-import { HELP_TEXT, type ReadResult, sectionName } from '../commands/commands.js';
+import { HELP_TEXT, type ReadResult, sectionName, semanticStatus } from '../commands/commands.js';
 import { sectionLabel, toParts } from '../core/parts.js';
 import type { AnswerPassage, ArticleMeta, Origin, Passage } from '../core/types.js';
-import type { ReindexReport } from '../corpus/library.js';
+import type { ReindexReport, SemanticCoverage } from '../corpus/library.js';
 import type { CustomIdSigner } from './custom-id.js';
 import { escapeText, markdownLink, neutraliseMentions, safeUrl, truncate } from './escape.js';
 import { EPHEMERAL, LIMITS } from './limits.js';
@@ -344,7 +344,11 @@ export function renderFullPassage(
   });
 }
 
-export function renderSources(articles: readonly ArticleMeta[], one?: ArticleMeta): ReplyPayload {
+export function renderSources(
+  articles: readonly ArticleMeta[],
+  one?: ArticleMeta,
+  semantic?: SemanticCoverage,
+): ReplyPayload {
   if (one) {
     const sections = one.sections.map(
       (s) => `• ${escapeText(sectionName(s.name))} — ${count(s.passages, 'passage')}`,
@@ -376,10 +380,12 @@ export function renderSources(articles: readonly ArticleMeta[], one?: ArticleMet
     embeds: [
       {
         title: count(articles.length, 'article'),
-        description:
+        description: [
           articles.length > LIMITS.fields
             ? `Showing the first ${LIMITS.fields}. Use \`/sources article:\` to see one article's sections.`
             : "Use `/sources article:` to see one article's sections.",
+          ...(semantic ? [`-# ${escapeText(semanticStatus(semantic))}`] : []),
+        ].join('\n'),
         fields,
         color: COLOUR.info,
       },

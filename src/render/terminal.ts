@@ -8,7 +8,7 @@ import type {
   ReindexResult,
   SourcesResult,
 } from '../commands/commands.js';
-import { HELP_TEXT } from '../commands/commands.js';
+import { HELP_TEXT, semanticStatus } from '../commands/commands.js';
 import { originLabel, toParts } from '../core/parts.js';
 import type { ArticleMeta, Span } from '../core/types.js';
 
@@ -134,6 +134,7 @@ export function renderSources(result: SourcesResult | CommandError, style: Style
     ...result.articles.map(
       (a) => `  • ${safe(articleLine(a))}, ${count(a.sections.filter((s) => s.name).length, 'section')}`,
     ),
+    style.dim(semanticStatus(result.semantic)),
   ].join('\n');
 }
 

@@ -6,6 +6,11 @@
  * the model from the internet.
  */
 
+/** Vectors already known by text (a Map, or a vector cache): the texts found are not embedded again. */
+export interface VectorLookup {
+  get(text: string): Float32Array | undefined;
+}
+
 /** Turns texts into sentence vectors. */
 export interface Embedder {
   /** Model name, stored with the vectors (a snapshot embedded by another model is re-embedded). */
@@ -35,26 +40,28 @@ export async function loadUseLite(): Promise<Embedder> {
 /**
  * Embeds passages in small batches, yielding to the event loop between them so a
  * re-index never stalls the answers being served meanwhile. Vectors already known
- * for the same text (from the previous snapshot) are reused. `onProgress` hears how many of the
- * texts that need embedding are done, before the first batch and after each one.
+ * for the same text (from the previous snapshot or a vector cache) are reused. When some text needs
+ * embedding, `onProgress` hears how many of all the texts have a vector (reused ones included) of
+ * how many, before the first batch and after each one.
  */
 export async function embedPassages(
   embedder: Embedder,
   texts: readonly string[],
-  known: ReadonlyMap<string, Float32Array> = new Map(),
+  known: VectorLookup = new Map<string, Float32Array>(),
   batch = 8,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Float32Array[]> {
   const out: (Float32Array | undefined)[] = texts.map((t) => known.get(t));
   const todo = texts.map((t, i) => ({ t, i })).filter(({ i }) => out[i] === undefined);
-  if (todo.length) onProgress?.(0, todo.length);
+  const reused = texts.length - todo.length;
+  if (todo.length) onProgress?.(reused, texts.length);
   for (let k = 0; k < todo.length; k += batch) {
     const chunk = todo.slice(k, k + batch);
     const vecs = await embedder.embed(chunk.map((c) => c.t));
     chunk.forEach((c, j) => {
       out[c.i] = vecs[j];
     });
-    onProgress?.(Math.min(k + batch, todo.length), todo.length);
+    onProgress?.(reused + Math.min(k + batch, todo.length), texts.length);
     await new Promise((r) => setImmediate(r));
   }
   return out.map((v) => v ?? new Float32Array(0));

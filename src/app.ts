@@ -8,7 +8,7 @@ import { type EmbedProgress, Library } from './corpus/library.js';
 import type { Logger } from './log.js';
 import type { Embedder } from './semantic/embedder.js';
 import { loadSemanticModel, SEMANTIC_MODELS } from './semantic/models.js';
-import { startWorkerEmbedder } from './semantic/worker-embedder.js';
+import { startWorkerEmbedder, type WorkerEmbedder } from './semantic/worker-embedder.js';
 
 /** The corpus could not be loaded at start-up. */
 export class StartupError extends Error {
@@ -36,6 +36,8 @@ export async function createServices(
   let embedder: Embedder | undefined;
   /** The passages' vectors: in a worker thread, so embedding never holds up the answers. */
   let passageEmbedder: Embedder | undefined;
+  /** The worker thread behind passageEmbedder, closed by the services' close(). */
+  let worker_: WorkerEmbedder | undefined;
   if (config.semantic) {
     if (!(config.semanticModel in SEMANTIC_MODELS)) {
       throw new StartupError(
@@ -58,6 +60,7 @@ export async function createServices(
       passageEmbedder = embedder;
     }
     if (worker.status === 'fulfilled' && !passageEmbedder) await worker.value.close();
+    else if (worker.status === 'fulfilled') worker_ = worker.value;
   }
   const library = new Library({
     ...(passageEmbedder ? { embedder: passageEmbedder } : {}),
@@ -100,5 +103,12 @@ export async function createServices(
       `the corpus folder ${config.corpusDir} has no articles; every question will be declined. Put .txt or .md files there.`,
     );
   }
-  return { library, log, ...(embedder && passageEmbedder ? { embedder } : {}) };
+  return {
+    library,
+    log,
+    ...(embedder && passageEmbedder ? { embedder } : {}),
+    close: async () => {
+      await worker_?.close();
+    },
+  };
 }

@@ -53,7 +53,12 @@ if (!values.stdin && !question.trim()) fatal(`no question given\n${USAGE}`, 2);
 
 const { config, log } = startupConfig({ quiet: !values.verbose });
 const progress = progressLine(process.stderr);
-const services = await startServices(config, log, { onEmbedProgress: progress.update });
+// One-shot answers wait for the passage vectors, so every run answers with the semantic stage
+// (the first run embeds, with a progress line; later ones load the vector cache).
+const services = await startServices(config, log, {
+  onEmbedProgress: progress.update,
+  waitForSemantic: true,
+});
 progress.clear();
 
 const article = values.article?.trim() ? values.article : undefined;
@@ -103,3 +108,4 @@ if (values.stdin) {
 } else {
   process.stdout.write(`${await answerOne(question)}\n`);
 }
+await services.close?.();

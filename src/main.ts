@@ -47,4 +47,5 @@ if (config.token) {
     interactive,
     colour: interactive && !process.env.NO_COLOR,
   });
+  await services.close?.();
 }

@@ -16,6 +16,8 @@ export interface Services {
   log: Logger;
   /** The semantic stage's model, when it is on. */
   embedder?: Embedder;
+  /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */
+  close?: () => Promise<void>;
 }
 
 /** A request the user got wrong, or a state that stops the command: shown as a clear message. */

@@ -228,8 +228,10 @@ export class Library {
       const known: VectorLookup = { get: (text) => cache.get(text) ?? previous.get(text) };
       const next = await embedIndex(index, cache.recording(guarded), known, (done, total) => {
         if (!current()) return;
-        this.#coverage = { state: 'preparing', done, total };
-        this.options.onEmbedProgress?.(done, total);
+        // Progress comes in texts (passages, sentences, headings); coverage is told in passages.
+        const passages = total > 0 ? Math.min(n, Math.floor((done / total) * n)) : n;
+        this.#coverage = { state: 'preparing', done: passages, total: n };
+        this.options.onEmbedProgress?.(passages, n);
       });
       if (!current()) return;
       this.#current = next;

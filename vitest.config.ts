@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Two files at a time on two cores (vitest's default is cores − 1): many suites wait on child
+    // processes, sockets and timers rather than the CPU.
+    maxWorkers: 2,
   },
 });

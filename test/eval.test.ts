@@ -67,14 +67,14 @@ describe('relevance with the semantic stage on (the default)', async () => {
     expect(kind(t, 'paraphrase')?.hit1).toBeGreaterThanOrEqual(0.309);
   });
 
-  it('test split: off-topic declined ≥ 60% (target, met); all ≥ 38.6% and on-topic ≥ 18% (targets 70% / 60% not met: measured 40.6% / 20%)', () => {
+  it('test split: off-topic declined ≥ 60% (target, met); all ≥ 63.6% and on-topic ≥ 53% (targets 70% / 60% not met: measured 65.6% / 55%)', () => {
     expect(t.unanswerable.byTopic.off.declined).toBeGreaterThanOrEqual(0.6);
-    expect(t.unanswerable.declined).toBeGreaterThanOrEqual(0.386);
-    expect(t.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.18);
+    expect(t.unanswerable.declined).toBeGreaterThanOrEqual(0.636);
+    expect(t.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.53);
   });
 
-  it('test split: answerable wrongly declined ≤ 15.3% (target 5% not met: measured 13.3%)', () => {
-    expect(t.answerable.wronglyDeclined).toBeLessThanOrEqual(0.153);
+  it('test split: answerable wrongly declined ≤ 16.3% (target 5% not met: measured 14.3%)', () => {
+    expect(t.answerable.wronglyDeclined).toBeLessThanOrEqual(0.163);
   });
 });
 

@@ -135,6 +135,34 @@ describe('npm run ask', () => {
     expect(blocks[1]).toMatch(/^qwxz blorp\nThe articles don't answer that\./u);
   });
 
+  it('a question declined within one article names the articles that answer it', async () => {
+    const { stdout, code } = await npm(
+      ['run', '-s', 'ask', '--', '--json', '--article', 'thriving', 'What is nanoGPT?'],
+      '',
+      {
+        SEMANTIC: 'off',
+      },
+    );
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.answered).toBe(false);
+    expect(out.elsewhere).toEqual(['the-rise-of-open-source-ai.txt']);
+    const text = await npm(['run', '-s', 'ask', '--', '--article', 'thriving', 'What is nanoGPT?'], '', {
+      SEMANTIC: 'off',
+    });
+    expect(text.stdout).toContain(
+      "“Why Open Source AI Is Thriving” doesn't answer that; “The Rise of Open-Source AI: A Brief Overview” does.",
+    );
+    const wide = await npm(
+      ['run', '-s', 'ask', '--', '--json', '--article', 'thriving', 'Who painted the Mona Lisa?'],
+      '',
+      {
+        SEMANTIC: 'off',
+      },
+    );
+    expect(JSON.parse(wide.stdout).elsewhere).toBeUndefined();
+  });
+
   it('an --article that fits several articles equally exits 2 naming them', async () => {
     const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--article', 'open', 'q'], '', {
       SEMANTIC: 'off',

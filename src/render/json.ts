@@ -38,6 +38,8 @@ export interface JsonAnswer {
   related?: JsonPassage[];
   /** What the related passages mention ("nanoGPT"). */
   subject?: string;
+  /** Declined within one article but answered by these (files), when asked of all articles. */
+  elsewhere?: string[];
   error?: { code: string; message: string };
 }
 
@@ -81,6 +83,7 @@ export function answerJson(question: string, result: AskResult | CommandError): 
     coverage: Math.round(a.coverage * 1000) / 1000,
   };
   if (a.declineReason) out.reason = a.declineReason;
+  if (result.elsewhere?.length) out.elsewhere = result.elsewhere.map((art) => art.file);
   if (a.related.length) {
     out.related = a.related.map(passageJson);
     if (a.subject) out.subject = a.subject;

@@ -91,6 +91,17 @@ export function renderAsk(result: AskResult | CommandError, style: Style = plain
     });
     return lines.join('\n');
   }
+  if (!a.answered && result.elsewhere?.length) {
+    const scoped = result.articles.find((art) => art.file === a.article);
+    const titles = result.elsewhere.map((art) => `“${safe(art.title)}”`).join(', ');
+    lines.push(
+      `${scoped ? `“${safe(scoped.title)}” doesn't answer that` : "That article doesn't answer it"}; ${titles} ${result.elsewhere.length === 1 ? 'does' : 'do'}.`,
+    );
+    lines.push(
+      'Ask again in all articles (in the terminal: /article alone; with npm run ask: without --article).',
+    );
+    return lines.join('\n');
+  }
   if (!a.answered) {
     lines.push("The articles don't answer that.");
     if (a.suggestions.length)

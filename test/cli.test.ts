@@ -150,7 +150,7 @@ describe('npm run ask', () => {
     const text = await npm(['run', '-s', 'ask', '--', '--article', 'thriving', 'What is nanoGPT?'], '', {
       SEMANTIC: 'off',
     });
-    expect(text.stdout).toContain(
+    expect(text.stdout.replace(/\s+/gu, ' ')).toContain(
       "“Why Open Source AI Is Thriving” doesn't answer that; “The Rise of Open-Source AI: A Brief Overview” does.",
     );
     const wide = await npm(

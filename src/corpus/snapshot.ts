@@ -10,13 +10,14 @@
  * sees the old file or the new one, never half of one. Any mismatch (foreign file,
  * truncation, corruption, other fingerprint) is reported as a reason, never thrown.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CorpusIndex, INDEX_DATA_VERSION, type IndexData, type RankingOptions } from '../core/corpus-index.js';
 import type { SkippedFile } from '../core/types.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 const MAGIC = 'CITEBOT-SNAPSHOT\n';
 export const SNAPSHOT_FILE = 'index.snapshot';
@@ -92,19 +93,8 @@ export async function saveSnapshot(
   };
   const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
   const file = path.join(dir, SNAPSHOT_FILE);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writev([head, body]);
-    await fh.sync();
-  } catch (err) {
-    await fh.close();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fh.close();
-  await rename(tmp, file);
-  return { file, bytes: head.length + body.length, ms: performance.now() - t0 };
+  const bytes = await writeFileAtomic(file, [head, body]);
+  return { file, bytes, ms: performance.now() - t0 };
 }
 
 export type LoadResult =

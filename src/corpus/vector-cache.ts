@@ -14,11 +14,12 @@
  * and renames it over. A file that is foreign, of another layout or model, truncated or corrupt
  * is reported as a reason (the cache starts empty), never thrown.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Embedder } from '../semantic/embedder.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 const MAGIC = 'CITEBOT-VECTORS\n';
 export const VECTOR_CACHE_VERSION = 1;
@@ -163,20 +164,9 @@ export class VectorCache {
     };
     const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
     await mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writev([head, body]);
-      await fh.sync();
-    } catch (err) {
-      await fh.close();
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    await fh.close();
-    await rename(tmp, this.file);
+    const bytes = await writeFileAtomic(this.file, [head, body]);
     this.#dirty = false;
-    return { file: this.file, bytes: head.length + body.length, vectors: count, ms: performance.now() - t0 };
+    return { file: this.file, bytes, vectors: count, ms: performance.now() - t0 };
   }
 }
 

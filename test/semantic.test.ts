@@ -47,7 +47,8 @@ function counting(inner: Embedder): Embedder & { texts: number } {
   return wrapper;
 }
 
-describe('the semantic stage', () => {
+// Every test here embeds the corpus (276 texts) at least once: generous limits for a busy machine.
+describe('the semantic stage', { timeout: 90_000 }, () => {
   it('loads offline and places a paraphrase nearer its passage than a distractor', async () => {
     const [q, right, wrong] = await model.embed([
       'How do people pool their work on open AI, like a shared cooking space?',

@@ -262,7 +262,10 @@ describe('/article in the terminal', () => {
       'Questions now look only in “Why Open Source AI Is Thriving” (why-open-source-AI-is-thriving.txt)',
     );
     const narrowed = await handleLine(s, 'What is nanoGPT?', false, session);
-    expect(narrowed).toContain('why-open-source-AI-is-thriving.txt');
+    // Asked within that article only, which doesn't answer it; the decline says which one does.
+    expect(narrowed).toContain(
+      "“Why Open Source AI Is Thriving” doesn't answer that; “The Rise of Open-Source AI: A Brief Overview” does.",
+    );
     expect(narrowed).not.toContain('(the-rise-of-open-source-ai.txt, lines');
     expect(await handleLine(s, '/ask What is nanoGPT?', false, session)).not.toContain(
       '(the-rise-of-open-source-ai.txt, lines',

@@ -29,7 +29,7 @@ beforeAll(async () => {
   embedded = new Library({ dir: path.join(dir, 'corpus'), embedder: model });
   await embedded.reindex();
   await embedded.whenSemanticReady();
-});
+}, 90_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

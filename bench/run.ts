@@ -16,7 +16,7 @@
  * JIT state and garbage do not leak into another's figures.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,14 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { ask, type Services } from '../src/commands/commands.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
-import { vectorIndexOf } from '../src/core/vector-index.js';
+import { passageVectorsOf, planUnits, unitVectors } from '../src/core/passage-units.js';
+import { prepareVectorSearch, warmTermVectors } from '../src/core/semantic-prepare.js';
 import { Library } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import { listingFingerprint, loadSnapshot, saveSnapshot } from '../src/corpus/snapshot.js';
 import { silentLogger } from '../src/log.js';
-import { VectorCache } from '../src/corpus/vector-cache.js';
+import { unitFile } from '../src/corpus/unit-file.js';
+import { vectorCacheFile } from '../src/corpus/vector-cache.js';
 import { embedPassages, loadUseLite } from '../src/semantic/embedder.js';
 import { startWorkerEmbedder } from '../src/semantic/worker-embedder.js';
 import type { E2eResult } from './e2e.js';
@@ -488,20 +490,31 @@ async function measureSemantic(
   const t0 = performance.now();
   const [embedder, worker] = await Promise.all([loadUseLite(), startWorkerEmbedder('use-lite')]);
   const modelMs = performance.now() - t0;
-  // Throughput of the real model in the worker thread (one core): all passages at 1x, a sample above.
-  const sample = prepared.corpus === '1x' ? texts : texts.slice(0, THROUGHPUT_SAMPLE);
+  // Throughput of the real model in the worker thread (one core), in passages per second: every
+  // unit text (passage, sentences or windows, heading path) of all passages at 1x, of a sample above.
+  const real = prepared.corpus === '1x';
+  const samplePassages = real ? lexical.passages : lexical.passages.slice(0, THROUGHPUT_SAMPLE);
+  const samplePlan = planUnits(samplePassages);
   const t1 = performance.now();
-  const sampleVectors = await embedPassages(worker, sample);
+  const sampleVectors = await embedPassages(worker, samplePlan.texts);
   const embedMs = performance.now() - t1;
-  const perSecond = sample.length / (embedMs / 1000);
-  const real = sample.length === texts.length;
+  const perSecond = samplePassages.length / (embedMs / 1000);
 
   const before = await settledMemory();
-  const vectors = real ? sampleVectors : texts.map((t) => hashVector(t));
-  const index = lexical.withVectors({ model: embedder.model, vectors });
+  // At 1x the model's own unit vectors; above, hashed words for every unit text (the same rows
+  // and the same search work, not the model's answers).
+  const plan = real ? samplePlan : planUnits(lexical.passages);
+  const units = unitVectors(plan, real ? sampleVectors : plan.texts.map((t) => hashVector(t)));
+  const index = lexical.withVectors({
+    model: embedder.model,
+    vectors: passageVectorsOf(units, lexical.passages.length),
+    units,
+  });
   const tIndex = performance.now();
-  vectorIndexOf(index.vectors?.vectors ?? []);
+  const pause = () => new Promise<void>((r) => setImmediate(r));
+  await prepareVectorSearch(index, pause);
   const vectorIndexMs = performance.now() - tIndex;
+  await warmTermVectors(index, async () => {});
   const after = await settledMemory();
   const services = servicesFor(prepared, index, embedder);
   const figures = await timeQuestions(questions, (q) => askOnce(services, q));
@@ -543,9 +556,16 @@ async function measureSemantic(
   if (prepared.corpus !== '1x') {
     const cacheDir = path.join(path.dirname(prepared.snapshotDir), 'semantic-cache');
     await cp(prepared.snapshotDir, cacheDir, { recursive: true });
-    const cache = await VectorCache.open(cacheDir, embedder.model);
-    texts.forEach((t, i) => cache.set(t, vectors[i] as Float32Array));
-    const saved = await cache.save();
+    // The run before the restart: it embedded every unit text (hashed here, see above), filling
+    // the vector cache and saving the unit file of this snapshot.
+    const hashing = {
+      model: embedder.model,
+      embed: (batch: string[]) => Promise.resolve(batch.map((t) => hashVector(t))),
+    };
+    const first = new Library({ dir: prepared.corpusDir, cacheDir, embedder: hashing });
+    await first.reindex();
+    await first.whenSemanticReady();
+    await settledMemory();
     let reembedded = 0;
     const refusing = {
       model: embedder.model,
@@ -559,13 +579,19 @@ async function measureSemantic(
     const report = await lib.reindex();
     const lexicalMs = performance.now() - t;
     const coverage = await lib.whenSemanticReady();
+    const sizes = await Promise.all(
+      [vectorCacheFile(cacheDir, embedder.model), unitFile(cacheDir, embedder.model)].map((f) =>
+        stat(f).then((x) => x.size),
+      ),
+    );
     restart = {
       restart_from: report.source ?? null,
       restart_lexical_serving_ms: round(lexicalMs, 0),
       restart_vectors_on_ms: round(performance.now() - t, 0),
       restart_state: coverage.state,
       restart_reembedded: reembedded,
-      vector_cache_bytes: saved.bytes,
+      vector_cache_bytes: sizes[0] ?? null,
+      unit_file_bytes: sizes[1] ?? null,
     };
     await rm(cacheDir, { recursive: true, force: true });
   }
@@ -583,11 +609,12 @@ async function measureSemantic(
     extra: {
       model: embedder.model,
       passage_vectors: real
-        ? 'USE-lite (the model)'
-        : 'hashed words, 512-d unit (not the model): latency only',
+        ? 'USE-lite (the model), every unit'
+        : 'hashed words for every unit, 512-d (not the model): latency only',
+      unit_rows: units.dim > 0 ? units.data.length / units.dim : 0,
       model_load_ms: round(modelMs, 1),
       throughput_passages_per_s_one_core: round(perSecond, 2),
-      throughput_sample: sample.length,
+      throughput_sample: samplePassages.length,
       full_coverage_s: round(texts.length / perSecond, 0),
       vector_index_build_ms: round(vectorIndexMs, 1),
       query_embed_p50_ms: summarize(queryEmbed).p50_ms,
@@ -610,7 +637,7 @@ async function measureSemantic(
       questions: fields.questions,
       model_load_ms: round(modelMs, 1),
       embed_passages_ms: round(embedMs, 1),
-      passages: sample.length,
+      passages: samplePassages.length,
       query_embed: summarize(queryEmbed),
       answered: fields.answered,
     },

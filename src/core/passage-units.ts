@@ -282,3 +282,47 @@ export function knownUnitTexts(passages: readonly Passage[], units: UnitVectors)
   }
   return out;
 }
+
+/**
+ * Passage p's evidence computed from its own rows only (`query` already unit length): what a
+ * search over candidates uses instead of scanning every row.
+ */
+export function passageSimilarityTo(units: UnitVectors, query: Float32Array, p: number): PassageSimilarity {
+  const s = units.start[p] ?? 0;
+  const e = units.start[p + 1] ?? s;
+  const { dim, data } = units;
+  let passage = 0;
+  let passageUnit = -1;
+  let sentence = -Infinity;
+  let bestUnit = -1;
+  let heading = Number.NaN;
+  for (let u = s; u < e; u++) {
+    const o = (units.row[u] as number) * dim;
+    let c = 0;
+    if (query.length === dim)
+      for (let i = 0; i < dim; i++) c += (data[o + i] as number) * (query[i] as number);
+    const k = units.kind[u];
+    if (k === UNIT_PASSAGE) {
+      passage = c;
+      passageUnit = u;
+    } else if (k === UNIT_SENTENCE) {
+      if (c > sentence) {
+        sentence = c;
+        bestUnit = u;
+      }
+    } else if (k === UNIT_HEADING) heading = c;
+  }
+  if (bestUnit < 0) {
+    sentence = passage;
+    bestUnit = passageUnit;
+  }
+  return { passage, sentence, heading: Number.isNaN(heading) ? passage : heading, bestUnit };
+}
+
+/** `v` scaled to unit length (a zero vector stays zero). */
+export function unitLength(v: Float32Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += (v[i] as number) ** 2;
+  const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
+  return v.map((x) => x * inv);
+}

@@ -9,6 +9,8 @@
  * snapshot with vectors when all are ready. A failed embedding keeps the lexical snapshot.
  */
 import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
+import { prepareVectorSearch, warmTermVectors } from '../core/semantic-prepare.js';
+import { loadUnits, saveUnits } from './unit-file.js';
 import { knownUnitTexts, passageVectorsOf, planUnits, unitVectors } from '../core/passage-units.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
@@ -214,7 +216,35 @@ export class Library {
         return vectors;
       },
     };
+    const cacheDir = this.options.cacheDir;
+    const fingerprint = this.#fingerprint;
+    const pause = () => new Promise<void>((r) => setImmediate(r));
     const run = async () => {
+      // An unchanged corpus: the vectors saved for this very snapshot, attached with one read.
+      if (cacheDir && fingerprint) {
+        const saved = await loadUnits(cacheDir, embedder.model, fingerprint, n);
+        if (!current()) return;
+        if (saved.ok) {
+          const next = index.withVectors({
+            model: embedder.model,
+            vectors: passageVectorsOf(saved.units, n),
+            units: saved.units,
+          });
+          await prepareVectorSearch(next, pause);
+          if (!current()) return;
+          this.#current = next;
+          this.#coverage = { state: 'on', done: n, total: n };
+          this.options.onSemantic?.({
+            kind: 'ready',
+            passages: n,
+            embedded: 0,
+            ms: Math.round(performance.now() - t0),
+            cache: `unit file: ${saved.bytes} bytes`,
+          });
+          void warmTermVectors(next, pause, () => this.#current === next);
+          return;
+        }
+      }
       const cache = await this.#cache(embedder.model);
       if (cache.note && cache.file && cache.size === 0 && !/^no vector cache/u.test(cache.note)) {
         this.options.onSemantic?.({ kind: 'warning', message: `vector cache ignored: ${cache.note}` });
@@ -234,8 +264,11 @@ export class Library {
         this.options.onEmbedProgress?.(passages, n);
       });
       if (!current()) return;
+      await prepareVectorSearch(next, pause);
+      if (!current()) return;
       this.#current = next;
       this.#coverage = { state: 'on', done: n, total: n };
+      void warmTermVectors(next, pause, () => this.#current === next);
       let note: string | undefined;
       previous.forEach((v, text) => {
         if (!cache.get(text)) cache.set(text, v);
@@ -247,6 +280,13 @@ export class Library {
           note = `saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`;
         } catch (err) {
           note = `could not be saved: ${(err as Error).message}`;
+        }
+      }
+      if (cacheDir && fingerprint && next.vectors?.units) {
+        try {
+          await saveUnits(cacheDir, embedder.model, fingerprint, n, next.vectors.units);
+        } catch (err) {
+          note = `${note ? `${note}; ` : ''}unit file could not be saved: ${(err as Error).message}`;
         }
       }
       this.options.onSemantic?.({

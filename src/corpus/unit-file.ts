@@ -1,0 +1,163 @@
+/**
+ * The semantic stage's vectors of one snapshot, saved as laid out in memory, so a restart of an
+ * unchanged corpus attaches them with one read: no sentence planning, no text hashing, no vector
+ * cache lookups (which cost seconds at 50,000 passages). The vector cache stays the source for a
+ * re-index of changed text; this file only short-cuts the unchanged case.
+ *
+ * `units-<model hash>.bin`: "CITEBOT-UNITS\n" + header JSON line + body. The header names the layout
+ * version, the model, the snapshot fingerprint the vectors belong to, the passage count, the sizes
+ * of the four sections and two CRC-32s: one over the layout sections (start, kind, row), one over a
+ * sample of the vectors (every 64th 4 KiB block plus the last one: a full CRC of hundreds of MB
+ * would take a second of the restart it is meant to shorten; truncation is caught by the sizes).
+ * The body: start (uint32 × passages+1), kind (uint8 × units), padding to 4 bytes, row (uint32 ×
+ * units), data (float32 × rows × dim), little-endian. A file that is missing, foreign, of another
+ * model or snapshot, truncated or corrupt is reported as a reason, never thrown.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { checkUnits, type UnitVectors } from '../core/passage-units.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+const MAGIC = 'CITEBOT-UNITS\n';
+export const UNIT_FILE_VERSION = 1;
+const SAMPLE_BLOCK = 4096;
+const SAMPLE_EVERY = 64;
+
+interface Header {
+  version: number;
+  model: string;
+  fingerprint: string;
+  passages: number;
+  dim: number;
+  units: number;
+  rows: number;
+  layoutCrc: number;
+  dataCrc: number;
+}
+
+/** The unit file of `model` in `dir`. */
+export function unitFile(dir: string, model: string): string {
+  return path.join(dir, `units-${createHash('sha256').update(model).digest('hex').slice(0, 16)}.bin`);
+}
+
+function bytesOf(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function sampledCrc(data: Buffer): number {
+  let crc = 0;
+  const step = SAMPLE_BLOCK * SAMPLE_EVERY;
+  for (let at = 0; at < data.length; at += step) crc = crc32(data.subarray(at, at + SAMPLE_BLOCK), crc);
+  if (data.length > SAMPLE_BLOCK) crc = crc32(data.subarray(data.length - SAMPLE_BLOCK), crc);
+  return crc;
+}
+
+function layoutCrc(start: Buffer, kind: Buffer, row: Buffer): number {
+  return crc32(row, crc32(kind, crc32(start)));
+}
+
+/** Saves `units` (for `passages` passages of the snapshot `fingerprint`); returns the bytes written. */
+export async function saveUnits(
+  dir: string,
+  model: string,
+  fingerprint: string,
+  passages: number,
+  units: UnitVectors,
+): Promise<number> {
+  const start = bytesOf(units.start);
+  const kind = bytesOf(units.kind);
+  const pad = Buffer.alloc((4 - (kind.length % 4)) % 4);
+  const row = bytesOf(units.row);
+  const data = bytesOf(units.data);
+  const header: Header = {
+    version: UNIT_FILE_VERSION,
+    model,
+    fingerprint,
+    passages,
+    dim: units.dim,
+    units: units.kind.length,
+    rows: units.dim > 0 ? units.data.length / units.dim : 0,
+    layoutCrc: layoutCrc(start, kind, row),
+    dataCrc: sampledCrc(data),
+  };
+  const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
+  // The body starts on a 4-byte boundary so the typed arrays can view the file's buffer.
+  const headPad = Buffer.alloc((4 - (head.length % 4)) % 4, 0x20);
+  return writeFileAtomic(unitFile(dir, model), [head, headPad, start, kind, pad, row, data]);
+}
+
+export type UnitLoad = { ok: true; units: UnitVectors; bytes: number } | { ok: false; reason: string };
+
+/** Loads the unit vectors saved for `fingerprint` and `passages` passages by `model`. */
+export async function loadUnits(
+  dir: string,
+  model: string,
+  fingerprint: string,
+  passages: number,
+): Promise<UnitLoad> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(unitFile(dir, model));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'no unit file' : `unit file unreadable: ${code ?? String(err)}` };
+  }
+  if (buf.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return { ok: false, reason: 'not a unit file' };
+  const nl = buf.indexOf(0x0a, MAGIC.length);
+  if (nl < 0) return { ok: false, reason: 'unit file header is cut off' };
+  let h: Header;
+  try {
+    h = JSON.parse(buf.subarray(MAGIC.length, nl).toString('utf8')) as Header;
+  } catch {
+    return { ok: false, reason: 'unit file header is not JSON' };
+  }
+  if (h.version !== UNIT_FILE_VERSION) return { ok: false, reason: `unit file layout ${String(h.version)}` };
+  if (h.model !== model) return { ok: false, reason: 'unit file of another model' };
+  if (h.fingerprint !== fingerprint || h.passages !== passages) {
+    return { ok: false, reason: 'unit file of another snapshot' };
+  }
+  const ints = [h.dim, h.units, h.rows, h.passages];
+  if (!ints.every((x) => Number.isSafeInteger(x) && x >= 0)) return { ok: false, reason: 'unit file header is bad' };
+  let at = nl + 1;
+  at += (4 - (at % 4)) % 4;
+  const startBytes = (h.passages + 1) * 4;
+  const kindBytes = h.units;
+  const padBytes = (4 - (kindBytes % 4)) % 4;
+  const rowBytes = h.units * 4;
+  const dataBytes = h.rows * h.dim * 4;
+  if (buf.length !== at + startBytes + kindBytes + padBytes + rowBytes + dataBytes) {
+    return { ok: false, reason: 'unit file is truncated or too long' };
+  }
+  const slice = (n: number) => {
+    const b = buf.subarray(at, at + n);
+    at += n;
+    return b;
+  };
+  const start = slice(startBytes);
+  const kind = slice(kindBytes);
+  slice(padBytes);
+  const row = slice(rowBytes);
+  const data = slice(dataBytes);
+  if (layoutCrc(start, kind, row) !== h.layoutCrc || sampledCrc(data) !== h.dataCrc) {
+    return { ok: false, reason: 'unit file is corrupt (checksum)' };
+  }
+  const view = <T>(b: Buffer, C: new (buffer: ArrayBufferLike, offset: number, length: number) => T, size: number) =>
+    b.byteOffset % size === 0
+      ? new C(b.buffer, b.byteOffset, b.length / size)
+      : new C(Uint8Array.from(b).buffer, 0, b.length / size);
+  const units: UnitVectors = {
+    dim: h.dim,
+    data: view(data, Float32Array, 4),
+    start: view(start, Uint32Array, 4),
+    kind: view(kind, Uint8Array, 1),
+    row: view(row, Uint32Array, 4),
+  };
+  try {
+    checkUnits(units, passages);
+  } catch (err) {
+    return { ok: false, reason: `unit file does not fit: ${(err as Error).message}` };
+  }
+  return { ok: true, units, bytes: buf.length };
+}

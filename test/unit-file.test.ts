@@ -1,0 +1,141 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planUnits, unitVectors } from '../src/core/passage-units.js';
+import { CorpusIndex } from '../src/core/corpus-index.js';
+import { Library, type SemanticEvent } from '../src/corpus/library.js';
+import { loadUnits, saveUnits, unitFile } from '../src/corpus/unit-file.js';
+import type { Embedder } from '../src/semantic/embedder.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+let dir: string;
+let cacheDir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'citebot-units-'));
+  cacheDir = path.join(dir, 'cache');
+  await cp(path.join(root, 'corpus'), path.join(dir, 'corpus'), { recursive: true });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A deterministic stand-in model: 8 dimensions from the text's character codes. */
+function countingEmbedder(model = 'test-model'): Embedder & { calls: number; texts: number } {
+  const e = {
+    model,
+    calls: 0,
+    texts: 0,
+    embed: (texts: string[]) => {
+      e.calls++;
+      e.texts += texts.length;
+      return Promise.resolve(
+        texts.map((t) => {
+          const v = new Float32Array(8);
+          for (let i = 0; i < t.length; i++) v[i % 8] = (v[i % 8] as number) + t.charCodeAt(i) / 1000;
+          return v;
+        }),
+      );
+    },
+  };
+  return e;
+}
+
+async function sampleUnits() {
+  const lib = new Library({ dir: path.join(dir, 'corpus') });
+  await lib.reindex();
+  const index: CorpusIndex = lib.index;
+  const plan = planUnits(index.passages);
+  const units = unitVectors(
+    plan,
+    plan.texts.map((t, i) => Float32Array.from({ length: 8 }, (_, k) => ((i + 1) * (k + 3) + t.length) % 7)),
+  );
+  return { index, units };
+}
+
+describe('the unit file', () => {
+  it('gives back the same unit vectors for the same model, snapshot and passage count', async () => {
+    const { index, units } = await sampleUnits();
+    const n = index.passages.length;
+    await saveUnits(dir, 'm1', 'fp-1', n, units);
+    const loaded = await loadUnits(dir, 'm1', 'fp-1', n);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.units.dim).toBe(units.dim);
+    expect(Array.from(loaded.units.start)).toEqual(Array.from(units.start));
+    expect(Array.from(loaded.units.kind)).toEqual(Array.from(units.kind));
+    expect(Array.from(loaded.units.row)).toEqual(Array.from(units.row));
+    expect(Array.from(loaded.units.data)).toEqual(Array.from(units.data));
+  });
+
+  it('refuses another model, another snapshot, a truncated, corrupt or foreign file with a reason', async () => {
+    const { index, units } = await sampleUnits();
+    const n = index.passages.length;
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toEqual({ ok: false, reason: 'no unit file' });
+    await saveUnits(dir, 'm1', 'fp-1', n, units);
+    expect(await loadUnits(dir, 'm1', 'fp-2', n)).toMatchObject({ ok: false, reason: /another snapshot/ });
+    expect(await loadUnits(dir, 'm1', 'fp-1', n + 1)).toMatchObject({
+      ok: false,
+      reason: /another snapshot/,
+    });
+    const file = unitFile(dir, 'm1');
+    const good = await readFile(file);
+    await writeFile(unitFile(dir, 'm2'), good);
+    expect(await loadUnits(dir, 'm2', 'fp-1', n)).toMatchObject({ ok: false, reason: /another model/ });
+    await writeFile(file, good.subarray(0, good.length - 4));
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toMatchObject({ ok: false, reason: /truncated/ });
+    // A flipped byte in the layout (the row section ends just before the vectors).
+    const flipped = Buffer.from(good);
+    const at = good.length - units.data.byteLength - 2;
+    flipped[at] = (flipped[at] as number) ^ 0xff;
+    await writeFile(file, flipped);
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toMatchObject({ ok: false, reason: /checksum/ });
+    // A flipped byte in the last block of the vectors.
+    const tail = Buffer.from(good);
+    tail[tail.length - 1] = (tail[tail.length - 1] as number) ^ 0xff;
+    await writeFile(file, tail);
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toMatchObject({ ok: false, reason: /checksum/ });
+    await writeFile(file, 'not a unit file at all\n');
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toMatchObject({ ok: false, reason: /not a unit file/ });
+  });
+});
+
+describe('a restart with the unit file', () => {
+  it('attaches the saved vectors without embedding anything, the same vectors as before', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const first = countingEmbedder();
+    const lib1 = new Library({ dir: corpus, cacheDir, embedder: first });
+    await lib1.reindex();
+    expect((await lib1.whenSemanticReady()).state).toBe('on');
+    expect(first.texts).toBeGreaterThan(0);
+    const before = lib1.index.vectors?.units;
+
+    const second = countingEmbedder();
+    const events: SemanticEvent[] = [];
+    const lib2 = new Library({ dir: corpus, cacheDir, embedder: second, onSemantic: (e) => events.push(e) });
+    await lib2.reindex();
+    expect((await lib2.whenSemanticReady()).state).toBe('on');
+    expect(second.calls).toBe(0);
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'ready', embedded: 0, cache: expect.stringMatching(/^unit file/) }),
+    ]);
+    expect(Array.from(lib2.index.vectors?.units.data ?? [])).toEqual(Array.from(before?.data ?? []));
+  });
+
+  it('is not used once the corpus changed: only the changed text is embedded, from the vector cache', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const lib1 = new Library({ dir: corpus, cacheDir, embedder: countingEmbedder() });
+    await lib1.reindex();
+    await lib1.whenSemanticReady();
+    await writeFile(
+      path.join(corpus, 'extra.md'),
+      '# Extra\n\nA short new article about compost heaps and worms.\n',
+    );
+    const second = countingEmbedder();
+    const lib2 = new Library({ dir: corpus, cacheDir, embedder: second });
+    await lib2.reindex();
+    expect((await lib2.whenSemanticReady()).state).toBe('on');
+    expect(second.texts).toBeGreaterThan(0);
+    expect(second.texts).toBeLessThan(10);
+  });
+});

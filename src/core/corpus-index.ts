@@ -2,6 +2,11 @@
  * An immutable, searchable snapshot of the corpus: the passages, their articles,
  * and a MiniSearch index over them. A new corpus means a new snapshot; a snapshot
  * never changes after it is built, so readers need no locks.
+ *
+ * The class holds the snapshot and answers for it; the work lives beside it: index-build.ts
+ * (building), index-data.ts (saved form), lexical-scorer.ts (ranking), suggest.ts (spelling and
+ * completions), article-match.ts (article names), passage-tokens.ts (token cache), with the
+ * shared types in index-types.ts.
  */
 import { rankArticles } from './article-match.js';
 import { RESCORE_CANDIDATES, bm25, type HeadList } from './head-terms.js';

@@ -4,8 +4,13 @@
  * written forms and the head-term tables.
  */
 import { bm25, HEAD_TOP, type HeadList, headLimit, TopK } from './head-terms.js';
-import type { HeadCounts, IndexParts, RankingOptions } from './index-types.js';
-import { type IndexedDoc, MINISEARCH_OPTIONS } from './index-types.js';
+import {
+  type HeadCounts,
+  type IndexedDoc,
+  type IndexParts,
+  MINISEARCH_OPTIONS,
+  type RankingOptions,
+} from './index-types.js';
 import { indexFromPostings, type Postings } from './minisearch-pack.js';
 import { splitArticle } from './split.js';
 import { termsOfToken, tokenTexts, visibleForm } from './text.js';

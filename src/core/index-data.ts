@@ -3,8 +3,15 @@
  * version, the conversion both ways, and the checks a loaded snapshot must pass.
  */
 import type MiniSearch from 'minisearch';
-import type { HeadCounts, IndexParts, PassageVectors, RankingOptions } from './index-types.js';
-import { DEFAULT_RANKING, type IndexedDoc, MINISEARCH_OPTIONS } from './index-types.js';
+import {
+  DEFAULT_RANKING,
+  type HeadCounts,
+  type IndexedDoc,
+  type IndexParts,
+  MINISEARCH_OPTIONS,
+  type PassageVectors,
+  type RankingOptions,
+} from './index-types.js';
 import { type PackedIndex, packIndex, unpackIndex } from './minisearch-pack.js';
 import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
 import { checkUnits, passageVectorsOf, type UnitVectors } from './passage-units.js';

@@ -5,8 +5,14 @@
  */
 import type MiniSearch from 'minisearch';
 import type { SearchResult } from 'minisearch';
-import type { Hit, IndexedDoc, RankingOptions, SearchOptions, WeightedTerm } from './index-types.js';
-import { MINISEARCH_OPTIONS } from './index-types.js';
+import {
+  type Hit,
+  type IndexedDoc,
+  MINISEARCH_OPTIONS,
+  type RankingOptions,
+  type SearchOptions,
+  type WeightedTerm,
+} from './index-types.js';
 import {
   averageFieldLengths,
   type PostingData,

@@ -5,11 +5,12 @@
  * text that is millions of small objects, slow to serialise and slower to load (seconds).
  * Here the postings are flat typed arrays and the terms one string, which V8 serialises as
  * a few buffers; loading rebuilds MiniSearch's maps in one pass. This reads and writes
- * MiniSearch's internal fields (checked against minisearch 7.2): `pack` refuses an index
- * whose shape it doesn't recognise and `unpack` validates what it rebuilds, so a change in
+ * MiniSearch's internal fields through minisearch-internals.ts, which refuses an index whose
+ * layout it doesn't recognise; `unpack` also validates what it rebuilds, so a change in
  * MiniSearch makes the snapshot fail to load (and be rebuilt), never load wrong.
  */
 import MiniSearch, { type Options } from 'minisearch';
+import { internalsOf, type MiniSearchInternals } from './minisearch-internals.js';
 
 /** The packed index. */
 export interface PackedIndex {
@@ -35,45 +36,17 @@ export interface PackedIndex {
   postingFreq: Uint16Array;
 }
 
-interface Internals {
-  _index: Map<string, Map<number, Map<number, number>>> & {
-    set(k: string, v: Map<number, Map<number, number>>): unknown;
-  };
-  _documentCount: number;
-  _nextId: number;
-  _documentIds: Map<number, unknown>;
-  _idToShortId: Map<unknown, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _storedFields: Map<number, Record<string, unknown>>;
-  _dirtCount: number;
-}
-
-function internals(ms: MiniSearch<unknown>): Internals {
-  const i = ms as unknown as Internals;
-  if (
-    !(i._documentIds instanceof Map) ||
-    !(i._fieldLength instanceof Map) ||
-    typeof i._documentCount !== 'number' ||
-    typeof i._index?.set !== 'function'
-  ) {
-    throw new Error('unrecognised MiniSearch internals; cannot pack the index');
-  }
-  return i;
-}
-
 /** Packs an index built with numeric ids. */
 export function packIndex(ms: MiniSearch<unknown>): PackedIndex {
-  const i = internals(ms);
-  const nFields = Object.keys(i._fieldIds).length;
-  const documentIds = new Int32Array(i._nextId).fill(-1);
-  for (const [shortId, id] of i._documentIds) {
+  const i = internalsOf(ms);
+  const nFields = Object.keys(i.fieldIds).length;
+  const documentIds = new Int32Array(i.nextId).fill(-1);
+  for (const [shortId, id] of i.documentIds) {
     if (typeof id !== 'number') throw new Error('only numeric document ids can be packed');
     documentIds[shortId] = id;
   }
-  const fieldLength = new Uint32Array(i._nextId * nFields);
-  for (const [shortId, lengths] of i._fieldLength) {
+  const fieldLength = new Uint32Array(i.nextId * nFields);
+  for (const [shortId, lengths] of i.fieldLength) {
     lengths.forEach((len, f) => {
       fieldLength[shortId * nFields + f] = len ?? 0;
     });
@@ -83,11 +56,11 @@ export function packIndex(ms: MiniSearch<unknown>): PackedIndex {
   const entryField: number[] = [];
   const entryCount: number[] = [];
   let postings = 0;
-  for (const [, fields] of i._index) for (const [, docs] of fields) postings += docs.size;
+  for (const [, fields] of i.index) for (const [, docs] of fields) postings += docs.size;
   const postingDoc = new Int32Array(postings);
   const postingFreq = new Uint16Array(postings);
   let p = 0;
-  for (const [term, fields] of i._index) {
+  for (const [term, fields] of i.index) {
     if (term.includes('\n')) throw new Error('a term contains a line break');
     terms.push(term);
     termFields.push(fields.size);
@@ -103,11 +76,11 @@ export function packIndex(ms: MiniSearch<unknown>): PackedIndex {
   }
   return {
     format: 'citebot-minisearch-1',
-    documentCount: i._documentCount,
-    nextId: i._nextId,
-    fieldIds: { ...i._fieldIds },
-    averageFieldLength: [...i._avgFieldLength],
-    dirtCount: i._dirtCount,
+    documentCount: i.documentCount,
+    nextId: i.nextId,
+    fieldIds: { ...i.fieldIds },
+    averageFieldLength: [...i.averageFieldLength],
+    dirtCount: i.dirtCount,
     documentIds,
     fieldLength,
     terms: terms.join('\n'),
@@ -148,7 +121,7 @@ function emptyIndex<T>(
 
 /** Registers the documents (ids by short id, -1 for a gap) and their field lengths. */
 function installDocuments(
-  i: Internals,
+  i: MiniSearchInternals,
   documentIds: Int32Array,
   fieldLength: Uint32Array,
   nFields: number,
@@ -158,13 +131,13 @@ function installDocuments(
     const id = documentIds[shortId] as number;
     if (id < 0) continue;
     count++;
-    i._documentIds.set(shortId, id);
-    i._idToShortId.set(id, shortId);
-    i._storedFields.set(shortId, {});
-    i._fieldLength.set(shortId, Array.from(fieldLength.subarray(shortId * nFields, (shortId + 1) * nFields)));
+    i.documentIds.set(shortId, id);
+    i.idToShortId.set(id, shortId);
+    i.storedFields.set(shortId, {});
+    i.fieldLength.set(shortId, Array.from(fieldLength.subarray(shortId * nFields, (shortId + 1) * nFields)));
   }
-  i._documentCount = count;
-  i._nextId = documentIds.length;
+  i.documentCount = count;
+  i.nextId = documentIds.length;
 }
 
 /**
@@ -188,14 +161,14 @@ export function indexFromPostings<T>(
     return n > 0 ? sum / n : 0;
   });
   const ms = emptyIndex<T>(fieldIds, average, 0, options);
-  const i = internals(ms as MiniSearch<unknown>);
+  const i = internalsOf(ms);
   installDocuments(
     i,
     Int32Array.from({ length: n }, (_, d) => d),
     fieldLength,
     nFields,
   );
-  for (const [term, byField] of postings) i._index.set(term, byField);
+  for (const [term, byField] of postings) i.index.set(term, byField);
   return ms;
 }
 
@@ -203,11 +176,11 @@ export function indexFromPostings<T>(
 export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
   if (packed?.format !== 'citebot-minisearch-1') throw new Error('not a packed citebot index');
   const empty = emptyIndex<T>(packed.fieldIds, packed.averageFieldLength, packed.dirtCount, options);
-  const i = internals(empty as MiniSearch<unknown>);
+  const i = internalsOf(empty);
   const nFields = Object.keys(packed.fieldIds).length;
   installDocuments(i, packed.documentIds, packed.fieldLength, nFields);
-  if (i._documentCount !== packed.documentCount) throw new Error('packed index: document count mismatch');
-  i._avgFieldLength = [...packed.averageFieldLength];
+  if (i.documentCount !== packed.documentCount) throw new Error('packed index: document count mismatch');
+  i.averageFieldLength = [...packed.averageFieldLength];
   const terms = packed.terms.length ? packed.terms.split('\n') : [];
   if (terms.length !== packed.termFields.length) throw new Error('packed index: term count mismatch');
   let e = 0;
@@ -222,7 +195,7 @@ export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSe
         docs.set(packed.postingDoc[p] as number, packed.postingFreq[p] as number);
       fields.set(packed.entryField[e] as number, docs);
     }
-    i._index.set(terms[t] as string, fields);
+    i.index.set(terms[t] as string, fields);
   }
   if (p !== packed.postingDoc.length || e !== packed.entryField.length)
     throw new Error('packed index: postings mismatch');

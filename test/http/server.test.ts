@@ -236,4 +236,35 @@ describe('routes', () => {
     expect(huge).toMatch(/^HTTP\/1\.1 431 /u);
     expect((await send(run.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
   });
+
+  it('cuts a client that sends its headers too slowly (408) and keeps serving', async () => {
+    run = await startServer(answerAtOnce, { headersTimeoutMs: 300, requestTimeoutMs: 300 });
+    const started = Date.now();
+    const text = await rawExchange(
+      run.port,
+      (s) => s.write('POST /interactions HTTP/1.1\r\nHost: x\r\n'), // ...and nothing more
+      5000,
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 408 /u);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect((await send(run.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
+  });
+});
+
+describe('many at once', () => {
+  it('answers 200 concurrent interactions each exactly once, with its own answer', async () => {
+    const echo: HandleInteraction = (raw, responder) =>
+      responder.respond({ type: 4, data: { content: `answer to ${raw.id}` } });
+    run = await startServer(echo);
+    const payloads = Array.from({ length: 200 }, () =>
+      slashCommand({ name: 'ask', options: { question: 'q' } }),
+    );
+    const replies = await Promise.all(payloads.map((p) => sendSigned(run!, p)));
+    replies.forEach((r, i) => {
+      expect(r.status).toBe(200);
+      expect(r.json()).toEqual({ type: 4, data: { content: `answer to ${payloads[i]?.id}` } });
+    });
+    expect(new Set(payloads.map((p) => p.id)).size).toBe(200);
+    expect(run.events.filter((e) => e === 'finish 200')).toHaveLength(200);
+  });
 });

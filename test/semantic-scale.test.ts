@@ -36,7 +36,9 @@ let index: CorpusIndex;
 let questions: string[];
 beforeAll(async () => {
   const generated = generateCorpus({ scale: 115, seed: DEFAULT_SEED, sourceTexts: await readSourceTexts() });
-  const lexical = CorpusIndex.build(generated.files.map((f) => ({ file: f.name, text: f.text })));
+  const lexical = CorpusIndex.build(
+    generated.files.map((f) => ({ file: f.name, text: f.text, hash: f.name })),
+  );
   const plan = planUnits(lexical.passages);
   const units = unitVectors(
     plan,

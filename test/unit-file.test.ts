@@ -119,7 +119,7 @@ describe('a restart with the unit file', () => {
     expect(events).toEqual([
       expect.objectContaining({ kind: 'ready', embedded: 0, cache: expect.stringMatching(/^unit file/) }),
     ]);
-    expect(Array.from(lib2.index.vectors?.units.data ?? [])).toEqual(Array.from(before?.data ?? []));
+    expect(Array.from(lib2.index.vectors?.units?.data ?? [])).toEqual(Array.from(before?.data ?? []));
   });
 
   it('is not used once the corpus changed: only the changed text is embedded, from the vector cache', async () => {

@@ -7,6 +7,7 @@ import { answerQuestion, cosine } from '../src/core/answer.js';
 import { planUnits } from '../src/core/passage-units.js';
 import { Library } from '../src/corpus/library.js';
 import { vectorCacheFile } from '../src/corpus/vector-cache.js';
+import { unitFile } from '../src/corpus/unit-file.js';
 import { createLogger } from '../src/log.js';
 import { type Embedder, loadUseLite } from '../src/semantic/embedder.js';
 
@@ -165,6 +166,8 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
     const bytes = await readFile(file);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
     await writeFile(file, bytes);
+    // The unit file would short-cut the unchanged corpus: without it the vector cache is read.
+    await rm(unitFile(cacheDir, model.model));
     const again = counting(model);
     const warnings: string[] = [];
     const restarted = new Library({

@@ -139,3 +139,31 @@ describe('a restart with the unit file', () => {
     expect(second.texts).toBeLessThan(10);
   });
 });
+
+describe('a corrupt unit file', () => {
+  it('is ignored with a warning, and the vector cache supplies every vector', async () => {
+    const corpus = path.join(dir, 'corpus');
+    const first = countingEmbedder();
+    const lib1 = new Library({ dir: corpus, cacheDir, embedder: first });
+    await lib1.reindex();
+    await lib1.whenSemanticReady();
+    const file = unitFile(cacheDir, first.model);
+    const bytes = await readFile(file);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+    await writeFile(file, bytes);
+    const second = countingEmbedder();
+    const warnings: string[] = [];
+    const lib2 = new Library({
+      dir: corpus,
+      cacheDir,
+      embedder: second,
+      onSemantic: (e) => {
+        if (e.kind === 'warning') warnings.push(e.message);
+      },
+    });
+    await lib2.reindex();
+    expect((await lib2.whenSemanticReady()).state).toBe('on');
+    expect(warnings.join('\n')).toMatch(/unit file is corrupt.*vector cache/);
+    expect(second.texts).toBe(0);
+  });
+});

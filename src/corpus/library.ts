@@ -244,6 +244,9 @@ export class Library {
           void warmTermVectors(next, pause, () => this.#current === next);
           return;
         }
+        if (!/^no unit file|another snapshot/u.test(saved.reason)) {
+          this.options.onSemantic?.({ kind: 'warning', message: `${saved.reason}; using the vector cache` });
+        }
       }
       const cache = await this.#cache(embedder.model);
       if (cache.note && cache.file && cache.size === 0 && !/^no vector cache/u.test(cache.note)) {

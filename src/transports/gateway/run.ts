@@ -14,9 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Events } from 'discord.js';
-import type { Services } from '../commands/commands.js';
-import type { Config } from '../config.js';
-import { type Logger, startMemoryLog } from '../log.js';
+import type { Services } from '../../commands/commands.js';
+import type { Config } from '../../config.js';
+import { type Logger, startMemoryLog } from '../../log.js';
 import { CitebotDiscord } from './bot.js';
 
 export async function runBot(config: Config, services: Services): Promise<void> {

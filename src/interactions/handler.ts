@@ -26,13 +26,17 @@ import { onButton } from './routes/buttons.js';
 import { onHelp, onSources } from './routes/info.js';
 import { onRead } from './routes/read.js';
 import { onReindex } from './routes/reindex.js';
-import type { Runtime } from './runtime.js';
+import { createRuntime, type Runtime, type RuntimeDeps } from './runtime.js';
 import type { HandleInteraction } from './types.js';
 
 const UNKNOWN_KIND = 'citebot does not know that kind of interaction.';
 
-/** The handler every transport calls, over one runtime (limits, queue, store) shared by all of them. */
-export function createHandler(rt: Runtime): HandleInteraction {
+/**
+ * The handler every transport calls. Given a Runtime (createRuntime), it shares its limits, queue and
+ * store with whatever else uses it (the gateway's DMs and mentions); given the plain deps, it makes one.
+ */
+export function createHandler(deps: Runtime | RuntimeDeps): HandleInteraction {
+  const rt = 'queue' in deps ? deps : createRuntime(deps);
   return async (raw, responder, meta) => {
     try {
       if (raw.type === InteractionType.Ping) {

@@ -4,6 +4,8 @@
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CustomIdSigner } from '../../src/discord/custom-id.js';
+import { createHandler } from '../../src/interactions/handler.js';
 import {
   autocomplete,
   button,
@@ -12,6 +14,7 @@ import {
   slashCommand,
   user,
 } from '../harness/index.js';
+import { RecordingResponder } from './recorder.js';
 import { buttonId, described, type Handling, labels, makeHandler } from './setup.js';
 
 const MOD_ROLE = '123456789012345678';
@@ -188,8 +191,12 @@ describe('bad input', () => {
     }
   });
 
-  it('answers PING with PONG', async () => {
+  it('answers PING with PONG (also a handler made from the plain deps)', async () => {
     const ping = { id: '1', application_id: '2', token: 't', type: 1, version: 1 } as never;
     expect((await h.send(ping)).only()).toEqual({ type: 1 });
+    const plain = createHandler({ config: h.rt.config, services: h.services, signer: new CustomIdSigner() });
+    const r = new RecordingResponder('1');
+    await plain(ping, r, { receivedAt: Date.now(), transport: 'http' });
+    expect(r.only()).toEqual({ type: 1 });
   });
 });

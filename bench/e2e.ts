@@ -22,7 +22,7 @@ import { REST } from '@discordjs/rest';
 import { loadConfig } from '../src/config.js';
 import { Library } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
-import { CitebotDiscord } from '../src/discord/bot.js';
+import { CitebotDiscord } from '../src/transports/gateway/bot.js';
 import { createLogger } from '../src/log.js';
 import { FAKE_TOKEN, FakeDiscord, slashCommand, user } from '../test/harness/index.js';
 import { DEFAULT_SEED } from './generate.js';

@@ -90,7 +90,7 @@ const { config } = startupConfig();
 if (!config.token) fatal('DISCORD_TOKEN is not set: put the bot token in .env (see .env.example).');
 // Discord's client libraries load only from here on, so --help and --dry-run answer at once.
 const { clearCommands, deployCommands, GuildAccessError } = await import('./discord/deploy.js');
-const { describeLoginError } = await import('./discord/bot.js');
+const { describeLoginError } = await import('./transports/gateway/login.js');
 const target = {
   token: config.token,
   ...(config.apiBase ? { apiBase: config.apiBase } : {}),

@@ -37,7 +37,7 @@ const services = await startServices(config, log, { onEmbedProgress: progress.up
 progress.clear();
 
 if (config.token) {
-  const { runBot } = await import('./discord/run.js');
+  const { runBot } = await import('./transports/gateway/run.js');
   await runBot(config, services);
 } else {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);

@@ -195,6 +195,6 @@ describe('rendering a decline with related passages', () => {
     );
     expect(reply.embeds.slice(1).some((e) => e.description?.includes('nanoGPT'))).toBe(true);
     expect(reply.embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
-    expect(reply.allowedMentions).toEqual({ parse: [] });
+    expect(reply.allowed_mentions).toEqual({ parse: [] });
   });
 });

@@ -335,10 +335,10 @@ function checkReply(p: ReplyPayload): void {
     }
   }
   // 2. Pings no one.
-  const am = p.allowedMentions as { parse: unknown[]; repliedUser?: boolean };
-  if (am.parse.length !== 0 || Object.keys(am).some((k) => k !== 'parse' && k !== 'repliedUser'))
-    errors.push(`allowedMentions ${JSON.stringify(am)}`);
-  if ('repliedUser' in am && am.repliedUser !== false) errors.push('repliedUser is not false');
+  const am = p.allowed_mentions as { parse: unknown[]; replied_user?: boolean };
+  if (am.parse.length !== 0 || Object.keys(am).some((k) => k !== 'parse' && k !== 'replied_user'))
+    errors.push(`allowed_mentions ${JSON.stringify(am)}`);
+  if ('replied_user' in am && am.replied_user !== false) errors.push('replied_user is not false');
   for (const t of texts(p)) {
     const bad = loneSurrogateAt(t.text);
     if (bad >= 0) errors.push(`${t.where}: lone surrogate at ${bad}`);

@@ -1,19 +1,15 @@
 /**
- * /read article section [page]: a whole section of an article, verbatim, passage by passage,
- * with ◀/▶ between pages. The buttons carry no state on our side: their signed id names the
- * section (its article's position, its own position and a hash of both names), so they keep
- * working after the 15-minute answer store forgot everything, and after a re-index that left
- * the section in place; a section that moved or went away is told as such.
+ * The sections of /read as button ids and autocomplete choices. A ◀/▶ button's signed id names the
+ * section (its article's position, its own position and a hash of both names), so it keeps working
+ * after the 15-minute answer store forgot everything, and after a re-index that left the section in
+ * place; a section that moved or went away is told as such. The route is interactions/routes/read.ts.
  */
 import { createHash } from 'node:crypto';
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import { read, sectionName } from '../commands/commands.js';
+import { sectionName } from '../commands/commands.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { ArticleMeta } from '../core/types.js';
-import type { RouteContext } from './context.js';
 import { truncate } from './escape.js';
 import { LIMITS } from './limits.js';
-import { renderNote, renderRead } from './render.js';
 
 function hashOf(article: ArticleMeta, sectionIndex: number): string {
   const name = article.sections[sectionIndex]?.name ?? '';
@@ -68,55 +64,4 @@ export function sectionChoices(
     .filter((c) => !q || c.shown.toLowerCase().includes(q))
     .slice(0, LIMITS.choices)
     .map(({ name, value }) => ({ name, value }));
-}
-
-export class ReadRoute {
-  readonly #ctx: RouteContext;
-
-  constructor(ctx: RouteContext) {
-    this.#ctx = ctx;
-  }
-
-  /** In a server only the reader sees the section (ephemeral); in a DM it is a normal message. */
-  #ephemeral(i: ChatInputCommandInteraction | ButtonInteraction): boolean {
-    return i.inGuild();
-  }
-
-  #pageId(key: string): (page: number) => string {
-    return (page) => this.#ctx.signer.encode({ action: 'read', answerId: key, arg: page });
-  }
-
-  async command(i: ChatInputCommandInteraction): Promise<void> {
-    const article = this.#ctx.clean(i.options.getString('article') ?? '');
-    const section = this.#ctx.clean(i.options.getString('section') ?? '');
-    const page = i.options.getInteger('page') ?? 1;
-    const r = read(this.#ctx.services, article, section);
-    if (r.kind === 'error') return this.#ctx.send(i, renderNote(r.message, 'error'));
-    const key = sectionKey(this.#ctx.services.library.index, r.article, r.sectionIndex);
-    return this.#ctx.send(
-      i,
-      renderRead(r, page - 1, { pageId: this.#pageId(key), ephemeral: this.#ephemeral(i) }),
-    );
-  }
-
-  async page(i: ButtonInteraction, key: string, page: number): Promise<void> {
-    const lib = this.#ctx.services.library;
-    const found = lib.ready ? findSectionKey(lib.index, key) : undefined;
-    if (!found) {
-      return this.#ctx.send(
-        i,
-        renderNote('This section is not in the articles any more (they were re-indexed). Use /read again.'),
-      );
-    }
-    const r = read(this.#ctx.services, found.article.file, `#${found.sectionIndex + 1}`);
-    if (r.kind === 'error') return this.#ctx.send(i, renderNote(r.message, 'error'));
-    const { flags: _f, ...p } = renderRead(r, page, { pageId: this.#pageId(key), ephemeral: false });
-    return this.#ctx.update(i, p);
-  }
-
-  choices(i: AutocompleteInteraction, typed: string): { name: string; value: string }[] {
-    const lib = this.#ctx.services.library;
-    if (!lib.ready) return [];
-    return sectionChoices(lib.index, i.options.getString('article'), typed);
-  }
 }

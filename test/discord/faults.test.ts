@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/commands/commands.js';
-import { BUSY_MESSAGE, scrubPaths } from '../../src/discord/bot.js';
+import { BUSY_MESSAGE } from '../../src/interactions/deadline.js';
+import { scrubPaths } from '../../src/interactions/routes/reindex.js';
 import { QueueFullError, WorkQueue } from '../../src/discord/queue.js';
-import { installCrashGuard, isDiscordDispatchError } from '../../src/discord/run.js';
+import { installCrashGuard, isDiscordDispatchError } from '../../src/transports/gateway/run.js';
 import { createLogger } from '../../src/log.js';
 import type { Embedder } from '../../src/semantic/embedder.js';
 import {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Services } from '../../src/commands/commands.js';
 import { type Env, loadConfig } from '../../src/config.js';
 import { Library } from '../../src/corpus/library.js';
-import { type BotOptions, CitebotDiscord } from '../../src/discord/bot.js';
+import { type BotOptions, CitebotDiscord } from '../../src/transports/gateway/bot.js';
 import { AnswerStore } from '../../src/discord/store.js';
 import { createLogger } from '../../src/log.js';
 import {

@@ -451,7 +451,7 @@ describe('renderAnswerPage', () => {
       perPage: 5,
     });
     const out = renderAnswerPage(stored, 0, { signer: SIGNER, canPost: true });
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
     expectWithinLimits(out);
     // The quotes shown do hold raw mentions, so the check below is not vacuous.
     expect(
@@ -539,7 +539,7 @@ describe('renderAnswerPage', () => {
       value: '• Hostile Article\n• Plain Article',
     });
     expect(out.components).toEqual([]);
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
     expect(out.flags).toBe(EPHEMERAL);
     expectWithinLimits(out);
   });
@@ -570,7 +570,7 @@ describe('renderFullPassage', () => {
     if (!passage) return;
     const out = renderFullPassage(passage, 3);
     expect(out.flags).toBe(EPHEMERAL);
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
     expectWithinLimits(out);
     const e = out.embeds[0];
     expect(e?.title).toBe('3. Hostile Article');
@@ -601,7 +601,7 @@ describe('renderNote', () => {
     const out = renderNote('Slow down @everyone, *wait* 5s');
     expect(out.embeds[0]?.description).toBe(`Slow down @${ZWSP}everyone, \\*wait\\* 5s`);
     expect(out.flags).toBe(EPHEMERAL);
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
     expect(out.components).toEqual([]);
   });
 
@@ -624,7 +624,7 @@ describe('renderSources', () => {
     const out = renderSources([]);
     expect(out.embeds[0]?.description).toBe('No articles are indexed yet.');
     expect(out.flags).toBeUndefined();
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
   });
 
   it('lists real articles as fields', () => {
@@ -632,7 +632,7 @@ describe('renderSources', () => {
     expect(out.embeds[0]?.title).toBe('2 articles');
     expect(out.embeds[0]?.fields?.map((f) => f.name)).toEqual(['Hostile Article', 'Plain Article']);
     expect(out.embeds[0]?.fields?.[0]?.value).toBe(`0 sections · ${INDEX.articles[0]?.passages} passages`);
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
     expectWithinLimits(out);
   });
 
@@ -663,7 +663,7 @@ describe('renderSources', () => {
       `-# 9 July 2025 · Ann \\*Star\\* <${ZWSP}@1>\n• (opening) — 2 passages\n• Costs\\_and \\\`code\\\` — 1 passage`,
     );
     expect(e?.footer?.text).toBe('a1.txt · 3 passages');
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
   });
 
   it('keeps an article with hundreds of sections within the limits', () => {
@@ -706,7 +706,7 @@ describe('renderReindex', () => {
     expect(out.embeds[0]?.title).toBe('Re-index failed');
     expect(out.embeds[0]?.description).toBe(`bad <${ZWSP}@1> \\*file\\*\nThe previous index keeps serving.`);
     expect(out.flags).toBe(EPHEMERAL);
-    expect(out.allowedMentions).toEqual({ parse: [] });
+    expect(out.allowed_mentions).toEqual({ parse: [] });
   });
 
   it('lists added, changed and removed files, "none" when empty, and no skipped field', () => {

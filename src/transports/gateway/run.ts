@@ -2,7 +2,7 @@
  * Runs the bot until SIGINT/SIGTERM: then finishes the replies in flight, closes
  * the gateway and exits 0.
  *
- * Crashes: the bot wraps discord.js's gateway packet handler (see bot.ts), so a
+ * Crashes: the bot wraps discord.js's gateway packet handler (see dispatch-guard.ts), so a
  * gateway event discord.js cannot parse is skipped there. This module adds the
  * process-level safety net for everything else that escapes as an uncaught
  * exception or unhandled rejection: it is logged with an error id; an error
@@ -14,9 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Events } from 'discord.js';
-import type { Services } from '../commands/commands.js';
-import type { Config } from '../config.js';
-import { type Logger, startMemoryLog } from '../log.js';
+import type { Services } from '../../commands/commands.js';
+import type { Config } from '../../config.js';
+import { type Logger, startMemoryLog } from '../../log.js';
 import { CitebotDiscord } from './bot.js';
 
 export async function runBot(config: Config, services: Services): Promise<void> {

@@ -1,0 +1,143 @@
+/**
+ * /sources, /help and /reindex as Discord messages.
+ */
+import {
+  HELP_TEXT,
+  type ReindexResult,
+  type SourcesResult,
+  sectionName,
+  semanticStatus,
+} from '../commands/commands.js';
+import type { ArticleMeta } from '../core/types.js';
+import { COLOUR, count, linkButton, payload, plain, renderNote, type ReplyPayload } from './render-common.js';
+import { escapeText, safeUrl } from './escape.js';
+import { EPHEMERAL, LIMITS } from './limits.js';
+
+/** What a re-index reports (the command layer's type). */
+type ReindexReport = ReindexResult['report'];
+/** How far the semantic stage is (the command layer's type). */
+type SemanticCoverage = SourcesResult['semantic'];
+
+/** /sources: every article with its facts, or one article's sections. */
+export function renderSources(
+  articles: readonly ArticleMeta[],
+  one?: ArticleMeta,
+  semantic?: SemanticCoverage,
+): ReplyPayload {
+  if (one) {
+    const sections = one.sections.map(
+      (s) => `• ${escapeText(sectionName(s.name))} — ${count(s.passages, 'passage')}`,
+    );
+    const url = safeUrl(one.url);
+    const meta = [one.date, one.author].filter(Boolean).map((x) => escapeText(x as string));
+    return payload({
+      embeds: [
+        {
+          title: plain(one.title),
+          ...(url ? { url } : {}),
+          description: [meta.length ? `-# ${meta.join(' · ')}` : '', ...sections].filter(Boolean).join('\n'),
+          footer: { text: plain(`${one.file} · ${count(one.passages, 'passage')}`) },
+          color: COLOUR.info,
+        },
+      ],
+      components: [{ type: 1, components: linkButton(url) }],
+    });
+  }
+  if (articles.length === 0) return renderNote('No articles are indexed yet.', 'info', false);
+  const fields = articles.slice(0, LIMITS.fields).map((a) => {
+    const url = safeUrl(a.url);
+    const facts = escapeText(
+      `${a.date ? `${a.date} · ` : ''}${count(a.sections.filter((s) => s.name).length, 'section')} · ${count(a.passages, 'passage')}`,
+    );
+    return { name: plain(a.title), value: url ? `${facts} · [source](<${url}>)` : facts };
+  });
+  return payload({
+    embeds: [
+      {
+        title: count(articles.length, 'article'),
+        description: [
+          articles.length > LIMITS.fields
+            ? `Showing the first ${LIMITS.fields}. Use \`/sources article:\` to see one article's sections.`
+            : "Use `/sources article:` to see one article's sections.",
+          ...(semantic ? [`-# ${escapeText(semanticStatus(semantic))}`] : []),
+        ].join('\n'),
+        fields,
+        color: COLOUR.info,
+      },
+    ],
+  });
+}
+
+/** /help: what citebot does and its commands, ephemeral. */
+export function renderHelp(articles: number, passages: number): ReplyPayload {
+  return payload({
+    embeds: [
+      {
+        title: 'citebot',
+        description: [
+          HELP_TEXT.what,
+          '',
+          '**Commands**',
+          '`/ask question:` — answer with quotes. Options: `results` (1–5), `article`, `private`, `for` (in a server: post the answer in the channel for someone).',
+          '`/sources [article]` — the articles, or one article’s sections.',
+          '`/read article: section: [page]` — a whole section, quoted passage by passage.',
+          '`/help` — this message.',
+          '`/reindex` — moderators: re-read the articles.',
+          'Right-click a message → Apps → **Ask citebot** to ask with its text.',
+          'In DMs, just type your question; in a server, mention the bot with it.',
+          '',
+          '**Tips**',
+          ...HELP_TEXT.how.map((h) => `• ${h}`),
+        ].join('\n'),
+        footer: { text: `${count(articles, 'article')} · ${count(passages, 'passage')} indexed` },
+        color: COLOUR.info,
+      },
+    ],
+    flags: EPHEMERAL,
+  });
+}
+
+/** /reindex: what changed, or why it failed (the old index keeps serving). */
+export function renderReindex(report: ReindexReport): ReplyPayload {
+  if (!report.ok) {
+    return payload({
+      embeds: [
+        {
+          title: 'Re-index failed',
+          description: `${escapeText(report.error ?? 'Unknown error')}\nThe previous index keeps serving.`,
+          color: COLOUR.error,
+        },
+      ],
+      flags: EPHEMERAL,
+    });
+  }
+  const list = (xs: string[]) =>
+    xs.length
+      ? xs
+          .slice(0, 15)
+          .map((x) => `• ${escapeText(x)}`)
+          .join('\n') + (xs.length > 15 ? `\n… and ${xs.length - 15} more` : '')
+      : 'none';
+  const fields = [
+    { name: `Added (${report.added.length})`, value: list(report.added) },
+    { name: `Changed (${report.changed.length})`, value: list(report.changed) },
+    { name: `Removed (${report.removed.length})`, value: list(report.removed) },
+  ];
+  if (report.skipped.length) {
+    fields.push({
+      name: `Skipped (${report.skipped.length})`,
+      value: list(report.skipped.map((s) => `${s.file}: ${s.reason}`)),
+    });
+  }
+  return payload({
+    embeds: [
+      {
+        title: 'Re-indexed',
+        description: `${count(report.files, 'file')} · ${count(report.articles, 'article')} · ${count(report.passages, 'passage')} · ${report.ms} ms`,
+        fields,
+        color: COLOUR.ok,
+      },
+    ],
+    flags: EPHEMERAL,
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * /ask, the "Ask citebot" message command, and the one answer path they share with the gateway's plain
+ * DMs and mentions: cooldown, the work queue with its deadline, the store for the buttons, the reply.
+ */
+import type {
+  APIChatInputApplicationCommandInteraction,
+  APIMessageApplicationCommandInteraction,
+  APIUser,
+} from 'discord-api-types/v10';
+import { ask } from '../../commands/commands.js';
+import { MAX_QUESTION_CHARS } from '../../core/answer.js';
+import { CONTEXT_MENU_NAME, FOR_OPTION } from '../../discord/commands.js';
+import { truncate } from '../../discord/escape.js';
+import { renderAnswerPage, renderNote } from '../../discord/render.js';
+import { BUSY, BUSY_MESSAGE, queued } from '../deadline.js';
+import { maySendHere } from '../permissions.js';
+import { booleanOption, inGuild, integerOption, optionsOf, stringOption } from '../raw.js';
+import type { InteractionReply, ReplyTarget } from '../reply.js';
+import { cooldown, type Runtime } from '../runtime.js';
+
+/** Passages per page when the asker did not choose (`/ask results:`, DMs, mentions, the message command). */
+export const DEFAULT_RESULTS = 3;
+
+/** What the answer path needs besides where the reply goes. */
+export interface AnswerRequest {
+  question: string;
+  results?: number;
+  article?: string;
+  /** Only the asker sees it (ephemeral). */
+  isPrivate: boolean;
+  /** Offer "Post to channel". */
+  canPost: boolean;
+  /** Offer 🗑 Delete (default: when public). */
+  deletable?: boolean;
+  /** `/ask for:`: posted publicly, mentioning this user, with 🗑 Delete. */
+  forUserId?: string;
+}
+
+/** A question taken from a message is cut to the question limit at a word boundary. */
+export function cutQuestion(text: string): string {
+  if (text.length <= MAX_QUESTION_CHARS) return text;
+  const cut = text.lastIndexOf(' ', MAX_QUESTION_CHARS);
+  return text.slice(0, cut > MAX_QUESTION_CHARS / 2 ? cut : MAX_QUESTION_CHARS);
+}
+
+/** Cooldown, answer (through the queue and its deadline), store for the buttons, reply. */
+export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): Promise<void> {
+  const cd = cooldown(rt, to.userId);
+  if (!cd.ok) {
+    if (!to.quietCooldown || cd.notify) await to.send(renderNote(cd.message));
+    return;
+  }
+  const { isPrivate, canPost, forUserId, deletable, ...askReq } = req;
+  const r = await queued(rt, to, isPrivate, (late) =>
+    ask(rt.services, late ? { ...askReq, lexicalOnly: true } : askReq),
+  );
+  if (r === BUSY) {
+    // Overload is not the user's doing: the refused question does not count against their allowance.
+    rt.questions.refund(to.userId);
+    return to.send(renderNote(BUSY_MESSAGE));
+  }
+  if (r.kind === 'error') return to.send(renderNote(r.message, 'error'));
+  const stored = rt.store.add({
+    userId: to.userId,
+    answer: r.answer,
+    articles: r.articles,
+    perPage: req.results ?? DEFAULT_RESULTS,
+    private: isPrivate,
+    // Everyone in the channel sees a public answer, so the asker (or a moderator) can take it down.
+    deletable: deletable ?? !isPrivate,
+    ...(forUserId ? { forUserId } : {}),
+  });
+  await to.send(renderAnswerPage(stored, 0, { signer: rt.signer, canPost }));
+}
+
+/** /ask question [results] [article] [private] [for] */
+export async function onAsk(
+  rt: Runtime,
+  reply: InteractionReply,
+  raw: APIChatInputApplicationCommandInteraction,
+): Promise<void> {
+  const options = optionsOf(raw);
+  // User text loses any secret on the way in, before it is cut or quoted back.
+  const question = rt.redactor.text(stringOption(options, 'question') ?? '');
+  const article = stringOption(options, 'article');
+  const results = integerOption(options, 'results') ?? undefined;
+  if (results !== undefined && (results < 1 || results > 5)) {
+    return reply.send(renderNote(`results must be from 1 to 5; got ${results}.`, 'error'));
+  }
+  const isPrivate = inGuild(raw) ? (booleanOption(options, 'private') ?? false) : false;
+  const forOption = options.find((o) => o.name === FOR_OPTION);
+  let forUserId: string | undefined;
+  if (forOption) {
+    const target =
+      typeof forOption.value === 'string' ? raw.data.resolved?.users?.[forOption.value] : undefined;
+    const refusal = forRefusal(raw, target);
+    if (refusal) return reply.send(renderNote(refusal, 'error'));
+    forUserId = target?.id;
+  }
+  await answer(rt, reply, {
+    question,
+    ...(results !== undefined ? { results } : {}),
+    ...(article ? { article: rt.redactor.text(article) } : {}),
+    isPrivate,
+    canPost: isPrivate && inGuild(raw),
+    ...(forUserId ? { forUserId } : {}),
+  });
+}
+
+/**
+ * Why `/ask for:` cannot post here, or undefined: only in a server, only by someone who may see
+ * the channel and send messages in it, only for a person (not a bot), not with private:true.
+ */
+function forRefusal(
+  raw: APIChatInputApplicationCommandInteraction,
+  target: APIUser | undefined,
+): string | undefined {
+  if (!inGuild(raw)) {
+    return 'The for option works only in a server channel. In a DM, ask without it.';
+  }
+  if (!target) return 'citebot could not find the user in the for option. Pick them from the list.';
+  if (target.bot) return 'Answers can be addressed to people only, not to bots.';
+  if (booleanOption(optionsOf(raw), 'private')) {
+    return 'An answer for someone is posted in the channel, so it cannot also be private. Use one of the two options.';
+  }
+  if (!maySendHere(raw)) {
+    return 'You cannot send messages in this channel, so citebot will not post an answer for someone here.';
+  }
+  return undefined;
+}
+
+/** "Ask citebot" on a message: its text is the question. */
+export async function onContextMenu(
+  rt: Runtime,
+  reply: InteractionReply,
+  raw: APIMessageApplicationCommandInteraction,
+): Promise<void> {
+  if (raw.data.name !== CONTEXT_MENU_NAME) {
+    return reply.send(renderNote(`Unknown command ${truncate(raw.data.name, 32)}. Try /help.`, 'error'));
+  }
+  const target = raw.data.resolved.messages[raw.data.target_id];
+  const text = rt.redactor.text(target?.content ?? '').trim();
+  if (!text) return reply.send(renderNote('That message has no text to ask about.', 'error'));
+  await answer(rt, reply, { question: cutQuestion(text), isPrivate: false, canPost: false });
+}

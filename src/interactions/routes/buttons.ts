@@ -1,0 +1,77 @@
+/**
+ * The buttons: More results / Previous, Full passage, Post to channel (their answer is in the store,
+ * keyed by the id the signed custom_id carries), ◀/▶ of /read and 🗑 Delete (which carry what they need
+ * in the custom_id itself).
+ */
+import type { APIMessageComponentButtonInteraction } from 'discord-api-types/v10';
+import { renderAnswerPage, renderFullPassage, renderNote } from '../../discord/render.js';
+import type { StoredAnswer } from '../../discord/store.js';
+import { inGuild } from '../raw.js';
+import type { InteractionReply } from '../reply.js';
+import { UnconfirmedWriteError } from '../rest.js';
+import { cooldown, type Runtime } from '../runtime.js';
+import { onDelete } from './delete.js';
+import { onReadPage } from './read.js';
+
+const NOT_VALID = 'This button is not valid any more. Ask again with /ask.';
+
+/** A button click: checked signature, then the action it names. */
+export async function onButton(
+  rt: Runtime,
+  reply: InteractionReply,
+  raw: APIMessageComponentButtonInteraction,
+): Promise<void> {
+  const ref = rt.signer.decode(raw.data.custom_id);
+  if (!ref) return reply.send(renderNote(NOT_VALID, 'error'));
+  // These two carry what they need in their id: no stored answer involved.
+  if (ref.action === 'read') return onReadPage(rt, reply, raw, ref.answerId, ref.arg);
+  if (ref.action === 'delete') return onDelete(rt, reply, raw, ref.answerId);
+  const stored = rt.store.get(ref.answerId);
+  if (!stored) {
+    return reply.send(
+      renderNote('This answer has expired: answers are kept for 15 minutes. Ask again with /ask.'),
+    );
+  }
+  if (stored.userId !== reply.userId) {
+    return reply.send(renderNote('These buttons belong to the person who asked. Ask your own with /ask.'));
+  }
+  const cd = cooldown(rt, reply.userId);
+  if (!cd.ok) return reply.send(renderNote(cd.message));
+  switch (ref.action) {
+    case 'more':
+      return reply.update(
+        renderAnswerPage(stored, ref.arg, { signer: rt.signer, canPost: stored.private && inGuild(raw) }),
+      );
+    case 'full': {
+      const passages = [...stored.answer.passages, ...stored.answer.more];
+      const passage = passages[ref.arg]?.passage;
+      if (!passage) return reply.send(renderNote('That passage is not part of this answer.', 'error'));
+      return reply.send(renderFullPassage(passage, ref.arg + 1, stored.articles));
+    }
+    case 'post':
+      return post(rt, reply, stored, ref.arg);
+    default:
+      return reply.send(renderNote(NOT_VALID, 'error'));
+  }
+}
+
+/**
+ * "Post to channel", once per answer: a replayed or double click is told it was posted already. The
+ * claim is taken before the post (clicks run concurrently) and given back when the post failed for
+ * sure; when Discord did not confirm it (it may be there), it stays taken: at most one post.
+ */
+async function post(rt: Runtime, reply: InteractionReply, stored: StoredAnswer, page: number): Promise<void> {
+  if (!stored.private) return reply.send(renderNote('This answer is already public.'));
+  if (rt.posted.has(stored)) {
+    return reply.send(renderNote('This answer has already been posted to the channel.'));
+  }
+  rt.posted.add(stored);
+  const p = renderAnswerPage(stored, page, { signer: rt.signer, canPost: false, posted: true });
+  try {
+    await reply.deferUpdate();
+    await reply.send({ ...p, content: `${p.content ?? ''}\n-# Shared by <@${reply.userId}>` });
+  } catch (err) {
+    if (!(err instanceof UnconfirmedWriteError)) rt.posted.delete(stored);
+    throw err;
+  }
+}

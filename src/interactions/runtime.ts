@@ -1,0 +1,98 @@
+/**
+ * What the handler's routes share, whichever transport an interaction came by (and the gateway's
+ * plain DMs and mentions too): services, config, the button signer and the answer store (both
+ * injected), the per-user limits, the work queue, and whether citebot is shutting down.
+ */
+import type { Services } from '../commands/commands.js';
+import { type Config, configSecrets } from '../config.js';
+import type { CustomIdSigner } from '../discord/custom-id.js';
+import { LIMITS } from '../discord/limits.js';
+import { WorkQueue } from '../discord/queue.js';
+import { RateLimiter } from '../discord/rate-limit.js';
+import { Redactor } from '../discord/redact.js';
+import { AnswerStore, type StoredAnswer } from '../discord/store.js';
+
+/**
+ * Answers behind the buttons (More results, Full passage, Post to channel). The in-memory
+ * AnswerStore is the only implementation today; a shared one (for several instances) would
+ * implement this.
+ */
+export interface AnswerStoreLike {
+  /** Keeps an answer for the token's lifetime; returns it with its id and time. */
+  add(entry: Omit<StoredAnswer, 'id' | 'createdAt'>): StoredAnswer;
+  /** The answer, or undefined when unknown or expired. */
+  get(id: string): StoredAnswer | undefined;
+  /** Answers kept now. */
+  readonly size: number;
+}
+
+/** What a handler is made from. */
+export interface RuntimeDeps {
+  config: Config;
+  services: Services;
+  signer: CustomIdSigner;
+  /** Default: an in-memory AnswerStore kept for the interaction token's 15 minutes. */
+  store?: AnswerStoreLike;
+  /** Default: one made from the config's secrets. */
+  redactor?: Redactor;
+}
+
+/** The state every route uses (one per process, shared by the transports). */
+export interface Runtime {
+  readonly config: Config;
+  readonly services: Services;
+  readonly signer: CustomIdSigner;
+  readonly store: AnswerStoreLike;
+  /** Replaces secrets (the token) in user text. */
+  readonly redactor: Redactor;
+  /** Questions per user (COOLDOWN_QUESTIONS per COOLDOWN_SECONDS). */
+  readonly questions: RateLimiter;
+  /** Autocomplete requests per user (a looser limit of its own). */
+  readonly autocomplete: RateLimiter;
+  /** When each user was last told about the cooldown (told once per window where that is allowed). */
+  readonly cooldownNoticeAt: Map<string, number>;
+  /** Answers being computed (MAX_CONCURRENT) and waiting (MAX_QUEUE). */
+  readonly queue: WorkQueue;
+  /** Answers already posted to the channel: "Post to channel" works once per answer. */
+  readonly posted: WeakSet<StoredAnswer>;
+  /** Set when shutting down: new interactions are told citebot is restarting. */
+  stopping: boolean;
+}
+
+/** The runtime, with the defaults filled in. */
+export function createRuntime(deps: RuntimeDeps): Runtime {
+  const { config } = deps;
+  return {
+    config,
+    services: deps.services,
+    signer: deps.signer,
+    store: deps.store ?? new AnswerStore({ ttlMs: LIMITS.interactionTokenMs }),
+    redactor: deps.redactor ?? new Redactor(configSecrets(config)),
+    questions: new RateLimiter({ limit: config.cooldownQuestions, windowMs: config.cooldownSeconds * 1000 }),
+    autocomplete: new RateLimiter({ limit: config.autocompletePer10s, windowMs: 10_000 }),
+    cooldownNoticeAt: new Map(),
+    queue: new WorkQueue({ concurrency: config.maxConcurrent, maxQueue: config.maxQueue }),
+    posted: new WeakSet(),
+    stopping: false,
+  };
+}
+
+/** The outcome of the per-user question limit. */
+export type Cooldown = { ok: true } | { ok: false; message: string; notify: boolean };
+
+/** Applies the per-user question limit; on refusal `notify` is true once per window. */
+export function cooldown(rt: Runtime, userId: string): Cooldown {
+  const wait = rt.questions.take(userId);
+  if (wait === 0) return { ok: true };
+  const seconds = Math.ceil(wait / 1000);
+  const now = Date.now();
+  const last = rt.cooldownNoticeAt.get(userId) ?? 0;
+  const notify = now - last > wait;
+  if (notify) rt.cooldownNoticeAt.set(userId, now);
+  if (rt.cooldownNoticeAt.size > 10_000) rt.cooldownNoticeAt.clear();
+  return {
+    ok: false,
+    notify,
+    message: `You're asking quickly: the limit is ${rt.config.cooldownQuestions} per ${rt.config.cooldownSeconds} s. Try again in ${seconds} s.`,
+  };
+}

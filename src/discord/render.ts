@@ -186,7 +186,12 @@ function renderDeclined(
     return payload({ content, embeds: fitEmbeds([head, ...quotes]), components, ...flags, ...mentions });
   }
   const lines = ["The articles don't answer that, so there is nothing to quote."];
-  if (a.suggestions.length) {
+  if (stored.elsewhere?.length) {
+    // Asked of one article, answered by others: say where to look instead.
+    const titles = stored.elsewhere.map((art) => `“${escapeText(art.title)}”`).join(', ');
+    const scoped = stored.scopedTo ? `“${escapeText(stored.scopedTo.title)}”` : 'That article';
+    lines[0] = `${scoped} doesn't answer that; ${titles} ${stored.elsewhere.length === 1 ? 'does' : 'do'}. Ask again without the article option.`;
+  } else if (a.suggestions.length) {
     lines.push(
       '',
       `Did you mean: ${a.suggestions

@@ -18,6 +18,13 @@ export interface StoredAnswer {
   private: boolean;
   /** `/ask for:`: the user the answer is addressed to (mentioned, the only ping allowed). */
   forUserId?: string;
+  /**
+   * Declined within one article (the article option) while these articles answer it: the decline
+   * says where to look instead.
+   */
+  elsewhere?: readonly ArticleMeta[];
+  /** The article the question was asked of (the article option), when the decline names it. */
+  scopedTo?: ArticleMeta;
   /** A public answer in a server: it carries 🗑 Delete (for the asker and moderators). */
   deletable?: boolean;
   createdAt: number;

@@ -51,6 +51,12 @@ export function channelReply(p: ReplyPayload, messageId: string): RESTPostAPICha
 
 type State = 'none' | 'replied' | 'deferred' | 'deferred-update';
 
+/** Whether a reply is meant to notify someone (it allows a user mention). */
+function pings(p: ReplyPayload): boolean {
+  const m = p.allowed_mentions as { users?: readonly string[] } | undefined;
+  return (m?.users?.length ?? 0) > 0;
+}
+
 /** The reply state of one interaction and the calls that answer it. */
 export class InteractionReply implements ReplyTarget {
   readonly kind = 'interaction';
@@ -82,6 +88,15 @@ export class InteractionReply implements ReplyTarget {
         this.#state = 'replied';
         return;
       case 'deferred':
+        if (pings(p)) {
+          // An edit never notifies anyone it mentions: an answer addressed to someone (`/ask for:`)
+          // that had to be deferred is posted as a follow-up, which does, and the "thinking…"
+          // placeholder is removed.
+          await this.responder.followUp(withoutFlags(p));
+          this.#state = 'replied';
+          await this.responder.deleteOriginal();
+          return;
+        }
         await this.responder.editOriginal(withoutFlags(p));
         this.#state = 'replied';
         return;

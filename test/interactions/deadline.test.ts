@@ -77,6 +77,33 @@ describe('the deadline', () => {
     }
   }, 10_000);
 
+  it('a deferred answer for someone (/ask for:) is posted as a follow-up, which pings them, and the placeholder goes', async () => {
+    const model = slowModel(QUEUE_WAIT_MS + 300);
+    const restore = useModel(h.services, model);
+    try {
+      const target = user();
+      const payload = slashCommand({
+        name: 'ask',
+        options: [
+          { name: 'question', type: 3, value: 'What is nanoGPT?' },
+          { name: 'for', type: 6, value: target.id },
+        ] as never,
+        resolved: { users: { [target.id]: target } },
+        user: user(),
+      });
+      const r = await h.send(payload);
+      expect(r.calls.map((c) => c.kind)).toEqual(['respond', 'followUp', 'delete']);
+      expect(r.only()).toEqual({ type: 5, data: { flags: 0 } });
+      const post = r.calls[1];
+      if (post?.kind !== 'followUp') throw new Error('no follow-up');
+      expect(post.body.allowed_mentions).toEqual({ users: [target.id] });
+      expect(post.body.content).toContain(`<@${target.id}>`);
+      expect(described(post.body)).toContain('**nanoGPT**');
+    } finally {
+      restore();
+    }
+  }, 10_000);
+
   it('a public answer is deferred publicly (flags 0)', async () => {
     const restore = useModel(h.services, slowModel(QUEUE_WAIT_MS + 200));
     try {

@@ -200,3 +200,20 @@ describe('bad input', () => {
     expect(r.only()).toEqual({ type: 1 });
   });
 });
+
+describe('a question asked of one article that another answers', () => {
+  it('is declined with the article that answers it named, and no quote from elsewhere', async () => {
+    const body = (
+      await h.send(
+        ask('What is nanoGPT?', { options: { question: 'What is nanoGPT?', article: 'why open' } }),
+      )
+    ).only();
+    const text = described(body);
+    expect(text).toContain(
+      "“Why Open Source AI Is Thriving” doesn't answer that; “The Rise of Open-Source AI: A Brief Overview” does.",
+    );
+    expect(text).not.toContain('**nanoGPT**');
+    // Asked of the whole corpus, the same question is answered.
+    expect(described((await h.send(ask('What is nanoGPT?'))).only())).toContain('**nanoGPT**');
+  });
+});

@@ -69,6 +69,10 @@ export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): 
     // Everyone in the channel sees a public answer, so the asker (or a moderator) can take it down.
     deletable: deletable ?? !isPrivate,
     ...(forUserId ? { forUserId } : {}),
+    ...(r.elsewhere?.length ? { elsewhere: r.elsewhere } : {}),
+    ...(r.elsewhere?.length && r.answer.article
+      ? { scopedTo: r.articles.find((a) => a.file === r.answer.article) }
+      : {}),
   });
   await to.send(renderAnswerPage(stored, 0, { signer: rt.signer, canPost }));
 }

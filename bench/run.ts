@@ -358,10 +358,20 @@ function emptyRow(prepared: Prepared, engine: Row['engine'], variant: string | n
 }
 
 /** A services object like the bot's, over a library serving `index` (no embedder unless given). */
-function servicesFor(prepared: Prepared, index: CorpusIndex, embedder?: Services['embedder']): Services {
+function servicesFor(
+  prepared: Prepared,
+  index: CorpusIndex,
+  embedder?: Services['embedder'],
+  questionWorker?: Services['questionWorker'],
+): Services {
   const library = new Library({ dir: prepared.corpusDir });
   library.swap(index);
-  return { library, log: silentLogger, ...(embedder ? { embedder } : {}) };
+  return {
+    library,
+    log: silentLogger,
+    ...(embedder ? { embedder } : {}),
+    ...(questionWorker ? { questionWorker } : {}),
+  };
 }
 
 /** Whether /ask answered (true) or declined / refused (false). */
@@ -516,7 +526,8 @@ async function measureSemantic(
   const vectorIndexMs = performance.now() - tIndex;
   await warmTermVectors(index, async () => {});
   const after = await settledMemory();
-  const services = servicesFor(prepared, index, embedder);
+  // As the app runs: the question embedded by the idle worker while the lexical stage runs here.
+  const services = servicesFor(prepared, index, embedder, worker);
   const figures = await timeQuestions(questions, (q) => askOnce(services, q));
   const queryEmbed: number[] = [];
   for (const { q } of questions.timed.slice(0, 100)) {

@@ -107,6 +107,7 @@ export async function createServices(
     library,
     log,
     ...(embedder && passageEmbedder ? { embedder } : {}),
+    ...(embedder && worker_ ? { questionWorker: worker_ } : {}),
     close: async () => {
       await worker_?.close();
     },

@@ -3,7 +3,13 @@
  * where they are asked (terminal, Discord server, DM). Results are data; each
  * surface renders them its own way.
  */
-import { type AnswerOptions, answerQuestion, checkQuestion, MAX_RESULTS } from '../core/answer.js';
+import {
+  type AnswerOptions,
+  answerQuestion,
+  checkQuestion,
+  lexicalStage,
+  MAX_RESULTS,
+} from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, ArticleMeta, Passage } from '../core/types.js';
 import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library.js';
@@ -16,6 +22,11 @@ export interface Services {
   log: Logger;
   /** The semantic stage's model, when it is on. */
   embedder?: Embedder;
+  /**
+   * The embedding worker (same model as `embedder`): when it has nothing to do, it makes the
+   * question's vector while the main thread runs the lexical stage.
+   */
+  questionWorker?: Embedder & { readonly pending: number };
   /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */
   close?: () => Promise<void>;
 }
@@ -160,8 +171,16 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
   }
   const embedder = services.embedder;
   if (embedder && !req.lexicalOnly && index.vectors?.model === embedder.model) {
+    const q = req.question.trim();
+    // An idle worker makes the vector while this thread runs the lexical stage; a busy one (it is
+    // embedding passages) would make the question wait, so then this thread embeds it.
+    const worker = services.questionWorker;
+    const aside = worker && worker.pending === 0 && worker.model === embedder.model;
+    const vector = (aside ? worker : embedder).embed([q]);
+    void vector.catch(() => undefined);
+    if (aside) options.lexical = lexicalStage(index, q, options, true);
     try {
-      [options.queryVector] = await embedder.embed([req.question.trim()]);
+      [options.queryVector] = await vector;
     } catch (err) {
       services.log.warn('semantic stage failed; answering lexically', { error: (err as Error).message });
     }
@@ -179,7 +198,8 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
 
 /** The articles whose passages answer the question when it is asked of the whole corpus. */
 function answeredElsewhere(index: CorpusIndex, question: string, options: AnswerOptions): ArticleMeta[] {
-  const { file: _scoped, ...unscoped } = options;
+  // The lexical stage was run within the article: the whole corpus needs its own.
+  const { file: _scoped, lexical: _stage, ...unscoped } = options;
   const wide = answerQuestion(index, question, unscoped);
   if (!wide.answered) return [];
   const files = new Set(wide.passages.map((p) => p.passage.origin.file));

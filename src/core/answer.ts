@@ -61,6 +61,45 @@ export interface AnswerOptions {
   semantic?: Partial<SemanticSettings>;
   /** Relevance cut-off as a fraction of the best score (default: RELEVANCE_CUTOFF of the stage that ran; 0 shows every requested result). */
   cutoff?: number;
+  /**
+   * The lexical stage, already run by `lexicalStage` for this question and these options (so a
+   * caller can run it while the question's vector is being made elsewhere).
+   */
+  lexical?: LexicalStage;
+}
+
+/** What the lexical stage found for a question: its hits and its analysed terms. */
+export interface LexicalStage {
+  question: string;
+  hits: Hit[];
+  analyzed: ReturnType<CorpusIndex['analyze']>;
+  /** Whether it kept enough candidates for the semantic stage. */
+  forSemantic: boolean;
+}
+
+/**
+ * Runs the lexical stage of `answerQuestion` alone. `forSemantic`: keep the candidates the semantic
+ * stage mixes in (the answer may still come out lexical, from fewer of them).
+ */
+export function lexicalStage(
+  index: CorpusIndex,
+  question: string,
+  options: AnswerOptions,
+  forSemantic: boolean,
+): LexicalStage {
+  const q = question.trim();
+  const { results, more } = counts(options);
+  const settings: SemanticSettings = { ...SEMANTIC, ...options.semantic };
+  const hits = index.search(q, {
+    limit: forSemantic ? Math.max(settings.candidates, results + more) : results + more,
+    ...(options.file ? { file: options.file } : {}),
+  });
+  return { question: q, hits, analyzed: index.analyze(q), forSemantic };
+}
+
+function counts(options: AnswerOptions): { results: number; more: number } {
+  const results = Math.min(Math.max(Math.trunc(options.results ?? DEFAULT_RESULTS), 1), MAX_RESULTS);
+  return { results, more: options.more ?? MAX_RESULTS };
 }
 
 /** Why a question can't be asked at all. */
@@ -86,15 +125,14 @@ export function checkQuestion(question: string): QuestionError | undefined {
 /** Answers a question from a snapshot. */
 export function answerQuestion(index: CorpusIndex, question: string, options: AnswerOptions = {}): Answer {
   const q = question.trim();
-  const results = Math.min(Math.max(Math.trunc(options.results ?? DEFAULT_RESULTS), 1), MAX_RESULTS);
-  const more = options.more ?? MAX_RESULTS;
+  const { results, more } = counts(options);
   const settings: SemanticSettings = { ...SEMANTIC, ...options.semantic };
   const semantic = options.queryVector !== undefined && index.vectors !== undefined;
-  const lexical = index.search(q, {
-    limit: semantic ? Math.max(settings.candidates, results + more) : results + more,
-    ...(options.file ? { file: options.file } : {}),
-  });
-  const analyzed = index.analyze(q);
+  const given = options.lexical?.question === q && (!semantic || options.lexical.forSemantic);
+  const stage = given && options.lexical ? options.lexical : lexicalStage(index, q, options, semantic);
+  // A stage run for the semantic stage holds more candidates than a lexical answer keeps.
+  const lexical = semantic ? stage.hits : stage.hits.slice(0, results + more);
+  const analyzed = stage.analyzed;
   const { coverage, words } = lexical[0]
     ? coverageOf(index, analyzed, lexical[0])
     : { coverage: 0, words: 0 };

@@ -1,6 +1,55 @@
-// ESLint: typescript-eslint's type-aware recommended rules; Prettier owns formatting.
+// ESLint: typescript-eslint's type-aware recommended rules; Prettier owns formatting; and the
+// import rules of ARCHITECTURE.md, enforced with no-restricted-imports per folder.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const DISCORD_JS = {
+  name: 'discord.js',
+  message: 'discord.js belongs to the gateway transport only (src/transports/gateway/).',
+};
+const NODE_HTTP = ['node:http', 'http'].map((name) => ({
+  name,
+  message: 'node:http belongs to the HTTP transport only (src/transports/http/).',
+}));
+/** Node's built-in modules, with and without the node: prefix. */
+const BUILTINS = {
+  paths: builtinModules.map((name) => ({ name, message: 'No Node built-ins here: this code is pure.' })),
+  patterns: [{ group: ['node:*'], message: 'No Node built-ins here: this code is pure.' }],
+};
+
+// merge: these still import discord.js until the handler and gateway rewrite moves that to
+// src/transports/gateway/; the lead removes this list then.
+const DISCORD_JS_PENDING = [
+  'src/discord/bot.ts',
+  'src/discord/context.ts',
+  'src/discord/delete.ts',
+  'src/discord/permissions.ts',
+  'src/discord/read.ts',
+  'src/discord/run.ts',
+];
+// merge: render.ts still imports types from ../corpus/library.js; the lead removes this list then.
+const RENDER_CORPUS_PENDING = ['src/discord/render.ts'];
+
+/** One no-restricted-imports setting for `files`. For a file several match, the last one wins. */
+function restrict(files, { paths = [], patterns = [] }, ignores = []) {
+  return { files, ignores, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+}
+
+/** src/core/: core files and pure npm packages only (nothing of Discord, no Node, nothing of ours). */
+const core = [1, 2, 3].map((depth) =>
+  restrict([`src/core/${'*/'.repeat(depth - 1)}*.ts`], {
+    paths: [DISCORD_JS, ...BUILTINS.paths],
+    patterns: [
+      ...BUILTINS.patterns,
+      {
+        group: ['@discordjs/*', 'discord-api-types', 'discord-api-types/*'],
+        message: 'core knows nothing of Discord.',
+      },
+      { regex: `^(\\.\\./){${depth}}`, message: 'core imports only core (src/core/).' },
+    ],
+  }),
+);
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'corpus/', 'bench/results/', '.cache/', 'coverage/'] },
@@ -17,5 +66,31 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  // Everywhere in src/ (src/interactions/ and src/discord/ included): no discord.js, no node:http.
+  // Tests, bench/ and scripts/ are free.
+  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP] }),
+  restrict(['src/transports/gateway/**/*.ts', ...DISCORD_JS_PENDING], { paths: NODE_HTTP }),
+  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS] }),
+  // The command table is pure data: importable by every surface and transport.
+  restrict(['src/app/**/*.ts'], {
+    paths: [DISCORD_JS, ...BUILTINS.paths],
+    patterns: BUILTINS.patterns,
+  }),
+  ...core,
+  restrict(['src/config.ts'], {
+    paths: [
+      DISCORD_JS,
+      ...NODE_HTTP,
+      { name: './log.js', message: 'config.ts imports nothing of ours (log levels: ./log-levels.js).' },
+    ],
+  }),
+  restrict(
+    ['src/discord/render*.ts'],
+    {
+      paths: [DISCORD_JS, ...NODE_HTTP],
+      patterns: [{ group: ['../corpus/*'], message: 'Rendering takes result data, not the corpus layer.' }],
+    },
+    RENDER_CORPUS_PENDING,
+  ),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

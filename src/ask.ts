@@ -2,6 +2,7 @@
  * npm run ask -- [--json] [--stdin] [--results N] [--article NAME] [--explain] [--verbose] "question"
  */
 import { createInterface } from 'node:readline';
+import { parseResultsOption, RESULTS_OPTION_HELP } from './app/terminal.js';
 import { ask, resolveArticle } from './commands/commands.js';
 import { fatal, packageVersion, startServices, startupConfig } from './entry.js';
 import { explainQuestion, renderExplain } from './render/explain.js';
@@ -14,7 +15,7 @@ import { echoLine, outputWidth } from './terminal/repl.js';
 const USAGE = `usage: npm run ask -- [options] "question"
   --json            print one JSON object (with --stdin: one per input line)
   --stdin           read one question per line from standard input
-  --results N       passages to show (1-10, default 3)
+  --results N       ${RESULTS_OPTION_HELP}
   --article NAME    only this article (file or title)
   --explain         show how the question was processed and why each passage ranked
   --verbose         show info log lines (LOG_LEVEL, when set, decides instead)
@@ -43,10 +44,9 @@ if (values.version) {
 }
 let results: number | undefined;
 if (values.results !== undefined) {
-  results = Number(values.results);
-  if (!Number.isInteger(results) || results < 1 || results > 10) {
-    fatal(`--results must be a whole number from 1 to 10; got ${JSON.stringify(values.results)}`, 2);
-  }
+  const r = parseResultsOption(values.results);
+  if (!r.ok) fatal(r.message, 2);
+  results = r.results;
 }
 const question = positionals.join(' ');
 if (!values.stdin && !question.trim()) fatal(`no question given\n${USAGE}`, 2);

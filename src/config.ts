@@ -4,7 +4,7 @@
  * the variable and what is expected; the token is never echoed.
  */
 import path from 'node:path';
-import { LOG_LEVELS, type LogLevel } from './log.js';
+import { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 export interface Config {
   /** Discord bot token; absent = terminal mode. */
@@ -42,15 +42,29 @@ export interface Config {
    * percent (V8's --heap-growing-percent); 0 = V8's own heuristics. See docs/performance.md, Memory.
    */
   heapGrowthPercent: number;
+  /** The application's Ed25519 public key (DISCORD_PUBLIC_KEY, 64 hex characters), for HTTP interactions. */
+  publicKey?: string;
+  /** Where the HTTP interactions server listens (PORT, HOST). */
+  port: number;
+  host: string;
+  /** The key that signs button ids (BUTTON_SECRET); unset = derived from the token. */
+  buttonSecret?: string;
+  /** A previous BUTTON_SECRET still accepted on buttons while rotating (BUTTON_SECRET_PREVIOUS). */
+  buttonSecretPrevious?: string;
 }
 
 /**
  * The configuration values that must never be shown: masked in logs and redacted from everything the
- * bot sends to Discord. Today the bot token.
+ * bot sends to Discord. The bot token and the button secrets.
  */
 export function configSecrets(config: Config): string[] {
-  return config.token !== undefined ? [config.token] : [];
+  return [config.token, config.buttonSecret, config.buttonSecretPrevious].filter(
+    (s): s is string => s !== undefined,
+  );
 }
+
+/** The shortest BUTTON_SECRET accepted. */
+export const MIN_BUTTON_SECRET_CHARS = 32;
 
 /** One or more configuration problems. */
 export class ConfigError extends Error {
@@ -86,6 +100,11 @@ export const CONFIG_VARIABLES = [
   'PRF',
   'MEMORY_LOG_SECONDS',
   'HEAP_GROWTH_PERCENT',
+  'DISCORD_PUBLIC_KEY',
+  'PORT',
+  'HOST',
+  'BUTTON_SECRET',
+  'BUTTON_SECRET_PREVIOUS',
   'NO_COLOR',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -216,6 +235,29 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     problems.push(`LOG_FORMAT must be text or json; got ${JSON.stringify(get('LOG_FORMAT'))}`);
   }
 
+  const publicKey = get('DISCORD_PUBLIC_KEY');
+  if (publicKey !== undefined && !/^[0-9a-f]{64}$/iu.test(publicKey)) {
+    problems.push(
+      `DISCORD_PUBLIC_KEY must be the application's public key from the developer portal (64 hex characters); got ${publicKey.length} characters`,
+    );
+  }
+  const host = get('HOST') ?? '0.0.0.0';
+  if (/\s|\//u.test(host))
+    problems.push(`HOST must be an address or host name to listen on; got ${JSON.stringify(host)}`);
+  const secret = (name: 'BUTTON_SECRET' | 'BUTTON_SECRET_PREVIOUS'): string | undefined => {
+    const v = get(name);
+    if (v !== undefined && v.length < MIN_BUTTON_SECRET_CHARS) {
+      // The value itself is never echoed: it is a secret.
+      problems.push(
+        `${name} must be at least ${MIN_BUTTON_SECRET_CHARS} characters (random, e.g. openssl rand -hex 32); got ${v.length}`,
+      );
+      return undefined;
+    }
+    return v;
+  };
+  const buttonSecret = secret('BUTTON_SECRET');
+  const buttonSecretPrevious = secret('BUTTON_SECRET_PREVIOUS');
+
   const semantic = (get('SEMANTIC') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(semantic))
     problems.push(`SEMANTIC must be on or off; got ${JSON.stringify(get('SEMANTIC'))}`);
@@ -240,7 +282,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     maxQueue: int('MAX_QUEUE', 200, 0, 100_000),
     memoryLogSeconds: int('MEMORY_LOG_SECONDS', 0, 0, 86_400),
     heapGrowthPercent: int('HEAP_GROWTH_PERCENT', 30, 0, 300),
+    port: int('PORT', 8080, 1, 65_535),
+    host,
   };
+  if (publicKey !== undefined) config.publicKey = publicKey.toLowerCase();
+  if (buttonSecret !== undefined) config.buttonSecret = buttonSecret;
+  if (buttonSecretPrevious !== undefined) config.buttonSecretPrevious = buttonSecretPrevious;
   if (token !== undefined) config.token = token;
   if (apiBase !== undefined) config.apiBase = apiBase.replace(/\/+$/u, '');
   if (problems.length) throw new ConfigError(problems);

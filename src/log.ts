@@ -2,8 +2,9 @@
  * A small levelled logger writing one line per event to stderr (stdout stays
  * free for answers and JSON). Secrets given to it are masked in every line.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+import { LOG_LEVELS, type LogLevel } from './log-levels.js';
+
+export { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;

@@ -1,9 +1,12 @@
 /**
- * Signed button ids: `a1.<action>.<answer id>.<arg>.<signature>`, where the
- * signature is an HMAC-SHA256 (per-process secret) of everything before it. A
- * tampered, foreign or truncated id fails verification.
+ * Signed button ids: `a1.<action>.<answer id>.<arg>.<signature>`, where the signature is an
+ * HMAC-SHA256 of everything before it. A tampered, foreign or truncated id fails verification.
+ * The key comes from config (BUTTON_SECRET, or derived from the bot token), so buttons keep working
+ * after a restart and on every instance; BUTTON_SECRET_PREVIOUS is also accepted while rotating.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.js';
+import { MAX_BUTTON_ARG } from '../app/bounds.js';
 import { LIMITS } from './limits.js';
 
 /**
@@ -16,8 +19,7 @@ const CODES: Record<ButtonAction, string> = { more: 'm', full: 'f', post: 'p', r
 const ACTIONS: ReadonlyMap<string, ButtonAction> = new Map(
   Object.entries(CODES).map(([action, code]) => [code, action as ButtonAction]),
 );
-/** Largest button argument (page or passage number). */
-export const MAX_BUTTON_ARG = 9999;
+export { MAX_BUTTON_ARG };
 const PREFIX = 'a1';
 const SIG_CHARS = 22;
 
@@ -28,15 +30,45 @@ export interface ButtonRef {
   arg: number;
 }
 
-export class CustomIdSigner {
-  readonly #secret: Buffer;
+/** The signing keys: ids are signed with `current`; `previous` (during a rotation) also verifies. */
+export interface SignerKeys {
+  current: Buffer;
+  previous?: Buffer;
+}
 
-  constructor(secret: Buffer = randomBytes(32)) {
-    this.#secret = secret;
+/** HKDF's fixed inputs for the key derived from the bot token: change `info` to retire every button. */
+const DERIVED_KEY = { salt: 'citebot', info: 'citebot button ids v1', bytes: 32 } as const;
+
+/** The button key derived from the bot token (HKDF-SHA256): the same in every process that has the token. */
+export function deriveButtonKey(token: string): Buffer {
+  const { salt, info, bytes } = DERIVED_KEY;
+  return Buffer.from(hkdfSync('sha256', token, salt, info, bytes));
+}
+
+export class CustomIdSigner {
+  readonly #current: Buffer;
+  readonly #verifying: readonly Buffer[];
+
+  /** `keys` or a bare current key; none = a random key of this process only (tests, terminal). */
+  constructor(keys: SignerKeys | Buffer = { current: randomBytes(32) }) {
+    const k = Buffer.isBuffer(keys) ? { current: keys } : keys;
+    this.#current = k.current;
+    this.#verifying = k.previous ? [k.current, k.previous] : [k.current];
   }
 
-  #sign(body: string): string {
-    return createHmac('sha256', this.#secret).update(body).digest('base64url').slice(0, SIG_CHARS);
+  #sign(body: string, key = this.#current): string {
+    return createHmac('sha256', key).update(body).digest('base64url').slice(0, SIG_CHARS);
+  }
+
+  #verified(body: string, sig: string): boolean {
+    const given = Buffer.from(sig);
+    let ok = false;
+    // Every key is tried, so the time taken does not say which one matched.
+    for (const key of this.#verifying) {
+      const expected = Buffer.from(this.#sign(body, key));
+      if (given.length === expected.length && timingSafeEqual(given, expected)) ok = true;
+    }
+    return ok;
   }
 
   encode(ref: ButtonRef): string {
@@ -56,12 +88,30 @@ export class CustomIdSigner {
     const parts = customId.split('.');
     if (parts.length !== 5 || parts[0] !== PREFIX) return undefined;
     const [, code = '', answerId = '', argText = '', sig = ''] = parts;
-    const expected = Buffer.from(this.#sign(parts.slice(0, 4).join('.')));
-    const given = Buffer.from(sig);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (!this.#verified(parts.slice(0, 4).join('.'), sig)) return undefined;
     const action = ACTIONS.get(code);
     const arg = Number(argText);
     if (!action || !/^\d{1,4}$/u.test(argText) || !/^[A-Za-z0-9]{1,40}$/u.test(answerId)) return undefined;
     return { action, answerId, arg };
   }
+}
+
+/**
+ * The signer for a configuration: BUTTON_SECRET when set, else a key derived from the bot token,
+ * else (no token: terminal mode, tests) a random key of this process. BUTTON_SECRET_PREVIOUS, when
+ * set, is accepted too.
+ */
+export function signerFromConfig(
+  config: Pick<Config, 'token' | 'buttonSecret' | 'buttonSecretPrevious'>,
+): CustomIdSigner {
+  const current =
+    config.buttonSecret !== undefined
+      ? Buffer.from(config.buttonSecret, 'utf8')
+      : config.token !== undefined
+        ? deriveButtonKey(config.token)
+        : randomBytes(32);
+  const previous = config.buttonSecretPrevious;
+  return new CustomIdSigner(
+    previous !== undefined ? { current, previous: Buffer.from(previous, 'utf8') } : { current },
+  );
 }

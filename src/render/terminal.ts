@@ -8,6 +8,7 @@ import type {
   ReindexResult,
   SourcesResult,
 } from '../commands/commands.js';
+import { terminalHelpLine } from '../app/help.js';
 import { HELP_TEXT, semanticStatus } from '../commands/commands.js';
 import { originLabel, toParts } from '../core/parts.js';
 import type { ArticleMeta, Span } from '../core/types.js';
@@ -156,7 +157,7 @@ export function renderHelp(result: HelpResult, style: Style = plainStyle): strin
     '',
     ...HELP_TEXT.terminal.map((h) => `  • ${h}`),
     '',
-    'Commands: /sources [article], /article [name], /reindex, /help, /quit (or Ctrl-D). Anything else is a question.',
+    terminalHelpLine(),
     style.dim(`Indexed: ${count(result.articles, 'article')}, ${count(result.passages, 'passage')}.`),
   ].join('\n');
 }

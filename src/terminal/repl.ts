@@ -4,6 +4,8 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { Route } from '../app/spec.js';
+import { parseTerminalLine } from '../app/terminal.js';
 import { ask, help, reindex, type Services, sources } from '../commands/commands.js';
 import {
   plainStyle,
@@ -67,6 +69,30 @@ function articleCommand(services: Services, name: string, session: Session, styl
   return `Questions now look only in “${terminalSafe(found.title)}” (${terminalSafe(found.file)}). /article alone looks in all articles again.`;
 }
 
+/** What a terminal route gets besides the services and the rest of the line. */
+interface RouteContext {
+  style: Style;
+  session: Session;
+  filter: { article?: string };
+}
+
+type TerminalRoute = (
+  services: Services,
+  argument: string,
+  ctx: RouteContext,
+) => string | null | Promise<string | null>;
+
+/** The terminal's handler of each of its routes (the table, src/app/spec.ts, says which those are). */
+const TERMINAL_ROUTES: Partial<Record<Route, TerminalRoute>> = {
+  quit: () => null,
+  help: (services, _arg, { style }) => renderHelp(help(services), style),
+  sources: (services, arg, { style }) => renderSources(sources(services, arg || undefined), style),
+  article: (services, arg, { style, session }) => articleCommand(services, arg, session, style),
+  reindex: async (services, _arg, { style }) => renderReindex(await reindex(services), style),
+  ask: async (services, arg, { style, filter }) =>
+    renderAsk(await ask(services, { question: arg, ...filter }), style),
+};
+
 /**
  * Handles one line of input and returns the text to print (undefined for a blank line, null to quit).
  * `session` keeps the /article filter from one line to the next.
@@ -78,31 +104,23 @@ export async function handleLine(
   session: Session = {},
 ): Promise<string | null | undefined> {
   const style = colour ? ttyStyle : plainStyle;
-  const text = line.trim();
-  if (!text) return undefined;
+  const parsed = parseTerminalLine(line);
   const filter = session.article ? { article: session.article.file } : {};
-  const m = text.match(/^\/(\w+)\s*(.*)$/su);
-  if (m) {
-    const [, cmd = '', rest = ''] = m;
-    switch (cmd.toLowerCase()) {
-      case 'quit':
-      case 'exit':
-        return null;
-      case 'help':
-        return renderHelp(help(services), style);
-      case 'sources':
-        return renderSources(sources(services, rest || undefined), style);
-      case 'article':
-        return articleCommand(services, rest.trim(), session, style);
-      case 'reindex':
-        return renderReindex(await reindex(services), style);
-      case 'ask':
-        return renderAsk(await ask(services, { question: rest, ...filter }), style);
-      default:
-        return style.warn(`Unknown command /${terminalSafe(cmd.slice(0, 40))}. Try /help.`);
+  switch (parsed.kind) {
+    case 'blank':
+      return undefined;
+    case 'question':
+      return renderAsk(await ask(services, { question: parsed.text, ...filter }), style);
+    case 'unknown':
+      return style.warn(`Unknown command /${terminalSafe(parsed.name.slice(0, 40))}. Try /help.`);
+    case 'elsewhere':
+      return style.warn(`/${terminalSafe(parsed.name)} is a Discord command. Try /help.`);
+    case 'command': {
+      const route = TERMINAL_ROUTES[parsed.route];
+      if (!route) return style.warn(`/${terminalSafe(parsed.name)} is a Discord command. Try /help.`);
+      return route(services, parsed.argument, { style, session, filter });
     }
   }
-  return renderAsk(await ask(services, { question: text, ...filter }), style);
 }
 
 /**

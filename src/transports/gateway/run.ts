@@ -18,10 +18,11 @@ import type { Services } from '../../commands/commands.js';
 import type { Config } from '../../config.js';
 import { type Logger, startMemoryLog } from '../../log.js';
 import { CitebotDiscord } from './bot.js';
+import { signerFromConfig } from './custom-id.js';
 
 export async function runBot(config: Config, services: Services): Promise<void> {
   installCrashGuard({ log: services.log });
-  const bot = new CitebotDiscord({ config, services });
+  const bot = new CitebotDiscord({ config, services, signer: signerFromConfig(config) });
   try {
     await bot.start();
   } catch (err) {

@@ -1,0 +1,271 @@
+/**
+ * The command table: every command citebot knows, written once. The Discord registration JSON
+ * (registration.ts), the option checks (check.ts), the terminal's line parser (terminal.ts), both
+ * help texts (help.ts) and the name → route map (routes.ts) are all derived from it. Bounds come
+ * from named constants (bounds.ts), never literals, so no limit is written twice.
+ */
+import {
+  type APIApplicationCommandBasicOption,
+  ApplicationCommandOptionType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+} from 'discord-api-types/v10';
+
+import {
+  DEFAULT_RESULTS,
+  DISCORD_MAX_RESULTS,
+  MAX_QUESTION_CHARS,
+  MAX_READ_PAGE,
+  MAX_RESULTS,
+  NAME_OPTION_CHARS,
+} from './bounds.js';
+
+/** Where a command can be used. */
+export type Surface = 'discord' | 'terminal';
+
+/** Who may run a command on Discord (the terminal is its operator's own). */
+export type Audience = 'everyone' | 'moderator';
+
+/**
+ * What the dispatch of every surface calls. `ask-message` is the message command (Ask citebot);
+ * `article` and `quit` are the terminal's own.
+ */
+export type Route = 'ask' | 'ask-message' | 'sources' | 'read' | 'help' | 'reindex' | 'article' | 'quit';
+
+/**
+ * Where a Discord command is offered. `everywhere`: servers, DMs with the bot and group DMs,
+ * installable to a server or to a user. `servers`: servers and DMs with the bot, server install only.
+ */
+export type Availability = 'everywhere' | 'servers';
+
+/** The contexts and integration types each availability registers, in registration order. */
+export const AVAILABILITY: Readonly<
+  Record<
+    Availability,
+    { contexts: InteractionContextType[]; integration_types: ApplicationIntegrationType[] }
+  >
+> = {
+  everywhere: {
+    contexts: [
+      InteractionContextType.Guild,
+      InteractionContextType.BotDM,
+      InteractionContextType.PrivateChannel,
+    ],
+    integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+  },
+  servers: {
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+  },
+};
+
+/** A slash command option, in Discord's own shape (its keys are registered in the order written). */
+export type OptionSpec = APIApplicationCommandBasicOption;
+
+/** How a command is typed in the terminal. */
+export interface TerminalForm {
+  /** As the terminal's help shows it, e.g. `/sources [article]`. */
+  usage: string;
+  /** What the rest of the line is: nothing, an optional or a required text argument. */
+  argument: 'none' | 'optional' | 'required';
+  /** Other names typed for it (`/exit` for `/quit`). */
+  aliases?: readonly string[];
+  /** Added after the usage in the help line, e.g. "(or Ctrl-D)". */
+  note?: string;
+  /** The explicit form of asking: the help names it in its closing sentence, not in the list. */
+  asks?: boolean;
+}
+
+/** One command. */
+export interface CommandSpec {
+  name: string;
+  /** `chat`: a slash command; `message`: a message context-menu command (Discord only). */
+  kind: 'chat' | 'message';
+  route: Route;
+  /** Discord's description (slash commands). */
+  description?: string;
+  options?: readonly OptionSpec[];
+  availability: Availability;
+  audience: Audience;
+  surfaces: readonly Surface[];
+  /** Discord's /help line (Markdown). */
+  discordHelp?: string;
+  terminal?: TerminalForm;
+}
+
+/** /ask's user option: the answer is posted for that person, mentioning them. */
+export const FOR_OPTION = 'for';
+
+/** The message command's name (right-click a message → Apps). */
+export const CONTEXT_MENU_NAME = 'Ask citebot';
+
+/** The bounds of `results`: per Discord answer page, and per terminal answer (`npm run ask --results`). */
+export const RESULTS_BOUNDS: Readonly<Record<Surface, { min: number; max: number }>> = {
+  discord: { min: 1, max: DISCORD_MAX_RESULTS },
+  terminal: { min: 1, max: MAX_RESULTS },
+};
+
+const { min: minResults, max: maxResults } = RESULTS_BOUNDS.discord;
+
+/** Every command, in registration order. */
+export const COMMAND_SPECS: readonly CommandSpec[] = [
+  {
+    name: 'ask',
+    kind: 'chat',
+    route: 'ask',
+    description: 'Answer a question with exact quotes from the articles',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['discord', 'terminal'],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'question',
+        description: 'What do you want to know?',
+        required: true,
+        max_length: MAX_QUESTION_CHARS,
+        autocomplete: true,
+      },
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: 'results',
+        description: `How many passages to show (${minResults}-${maxResults}, default ${DEFAULT_RESULTS})`,
+        min_value: minResults,
+        max_value: maxResults,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'article',
+        description: 'Only search this article',
+        autocomplete: true,
+        max_length: NAME_OPTION_CHARS,
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: 'private',
+        description: 'Only you see the answer (you can still post it to the channel)',
+      },
+      {
+        type: ApplicationCommandOptionType.User,
+        name: FOR_OPTION,
+        description: 'Servers: post the answer in the channel for this person (mentions them)',
+      },
+    ],
+    discordHelp: `\`/ask question:\` — answer with quotes. Options: \`results\` (${minResults}–${maxResults}), \`article\`, \`private\`, \`${FOR_OPTION}\` (in a server: post the answer in the channel for someone).`,
+    terminal: { usage: '/ask QUESTION', argument: 'required', asks: true },
+  },
+  {
+    name: 'sources',
+    kind: 'chat',
+    route: 'sources',
+    description: 'List the articles, or one article’s sections',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['discord', 'terminal'],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'article',
+        description: 'Show this article’s sections',
+        autocomplete: true,
+        max_length: NAME_OPTION_CHARS,
+      },
+    ],
+    discordHelp: '`/sources [article]` — the articles, or one article’s sections.',
+    terminal: { usage: '/sources [article]', argument: 'optional' },
+  },
+  {
+    name: 'article',
+    kind: 'chat',
+    route: 'article',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['terminal'],
+    terminal: { usage: '/article [name]', argument: 'optional' },
+  },
+  {
+    name: 'read',
+    kind: 'chat',
+    route: 'read',
+    description: 'Read a whole section of an article, quoted passage by passage',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['discord'],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'article',
+        description: 'The article',
+        required: true,
+        autocomplete: true,
+        max_length: NAME_OPTION_CHARS,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'section',
+        description: 'The section (pick the article first)',
+        required: true,
+        autocomplete: true,
+        max_length: NAME_OPTION_CHARS,
+      },
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: 'page',
+        description: 'Start at this page (default 1)',
+        min_value: 1,
+        max_value: MAX_READ_PAGE,
+      },
+    ],
+    discordHelp: '`/read article: section: [page]` — a whole section, quoted passage by passage.',
+  },
+  {
+    name: 'help',
+    kind: 'chat',
+    route: 'help',
+    description: 'What citebot does and how to ask',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['discord', 'terminal'],
+    discordHelp: '`/help` — this message.',
+    terminal: { usage: '/help', argument: 'none' },
+  },
+  {
+    name: 'reindex',
+    kind: 'chat',
+    route: 'reindex',
+    description: 'Moderators: re-read the articles and rebuild the index',
+    availability: 'servers',
+    audience: 'moderator',
+    surfaces: ['discord', 'terminal'],
+    discordHelp: '`/reindex` — moderators: re-read the articles.',
+    terminal: { usage: '/reindex', argument: 'none' },
+  },
+  {
+    name: 'quit',
+    kind: 'chat',
+    route: 'quit',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['terminal'],
+    terminal: { usage: '/quit', argument: 'none', aliases: ['exit'], note: '(or Ctrl-D)' },
+  },
+  {
+    name: CONTEXT_MENU_NAME,
+    kind: 'message',
+    route: 'ask-message',
+    availability: 'everywhere',
+    audience: 'everyone',
+    surfaces: ['discord'],
+    discordHelp: `Right-click a message → Apps → **${CONTEXT_MENU_NAME}** to ask with its text.`,
+  },
+];
+
+/** The commands of one surface, in table order. */
+export function commandsOf(surface: Surface): CommandSpec[] {
+  return COMMAND_SPECS.filter((c) => c.surfaces.includes(surface));
+}
+
+/** The Discord slash command called `name`, if there is one. */
+export function discordCommand(name: string): CommandSpec | undefined {
+  return COMMAND_SPECS.find((c) => c.name === name && c.surfaces.includes('discord'));
+}

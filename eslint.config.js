@@ -18,19 +18,6 @@ const BUILTINS = {
   patterns: [{ group: ['node:*'], message: 'No Node built-ins here: this code is pure.' }],
 };
 
-// merge: these still import discord.js until the handler and gateway rewrite moves that to
-// src/transports/gateway/; the lead removes this list then.
-const DISCORD_JS_PENDING = [
-  'src/discord/bot.ts',
-  'src/discord/context.ts',
-  'src/discord/delete.ts',
-  'src/discord/permissions.ts',
-  'src/discord/read.ts',
-  'src/discord/run.ts',
-];
-// merge: render.ts still imports types from ../corpus/library.js; the lead removes this list then.
-const RENDER_CORPUS_PENDING = ['src/discord/render.ts'];
-
 /** One no-restricted-imports setting for `files`. For a file several match, the last one wins. */
 function restrict(files, { paths = [], patterns = [] }, ignores = []) {
   return { files, ignores, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
@@ -69,7 +56,7 @@ export default tseslint.config(
   // Everywhere in src/ (src/interactions/ and src/discord/ included): no discord.js, no node:http.
   // Tests, bench/ and scripts/ are free.
   restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP] }),
-  restrict(['src/transports/gateway/**/*.ts', ...DISCORD_JS_PENDING], { paths: NODE_HTTP }),
+  restrict(['src/transports/gateway/**/*.ts'], { paths: NODE_HTTP }),
   restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS] }),
   // The command table is pure data: importable by every surface and transport.
   restrict(['src/app/**/*.ts'], {
@@ -84,13 +71,9 @@ export default tseslint.config(
       { name: './log.js', message: 'config.ts imports nothing of ours (log levels: ./log-levels.js).' },
     ],
   }),
-  restrict(
-    ['src/discord/render*.ts'],
-    {
-      paths: [DISCORD_JS, ...NODE_HTTP],
-      patterns: [{ group: ['../corpus/*'], message: 'Rendering takes result data, not the corpus layer.' }],
-    },
-    RENDER_CORPUS_PENDING,
-  ),
+  restrict(['src/discord/render*.ts'], {
+    paths: [DISCORD_JS, ...NODE_HTTP],
+    patterns: [{ group: ['../corpus/*'], message: 'Rendering takes result data, not the corpus layer.' }],
+  }),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -17,7 +17,6 @@ import { discordHelpLines, terminalHelpLine } from '../src/app/help.js';
 import { COMMAND_ROUTES, routeFor } from '../src/app/routes.js';
 import { COMMAND_SPECS, commandsOf, RESULTS_BOUNDS } from '../src/app/spec.js';
 import { parseResultsOption, parseTerminalLine } from '../src/app/terminal.js';
-import { optionProblem } from '../src/discord/bot.js';
 import { COMMAND_NAMES, COMMANDS } from '../src/discord/commands.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -131,67 +130,6 @@ describe('checkOptions against the registration', () => {
       }
     }
   });
-
-  // merge: optionProblem moves to src/interactions/options.ts and becomes checkOptions; drop this then.
-  it('says exactly what optionProblem says today', () => {
-    const cases: [string, RawOption[]][] = [
-      ['ask', []],
-      ['ask', [{ name: 'question', type: S, value: 'q' }]],
-      ['ask', [{ name: 'question', type: S, value: 'q'.repeat(1001) }]],
-      ['ask', [{ name: 'question', type: I, value: 4 }]],
-      [
-        'ask',
-        [
-          { name: 'question', type: S, value: 'a' },
-          { name: 'question', type: S, value: 'b' },
-        ],
-      ],
-      [
-        'ask',
-        [
-          { name: 'question', type: S, value: 'q' },
-          { name: 'results', type: I, value: 0 },
-        ],
-      ],
-      [
-        'ask',
-        [
-          { name: 'question', type: S, value: 'q' },
-          { name: 'results', type: I, value: 6 },
-        ],
-      ],
-      [
-        'ask',
-        [
-          { name: 'question', type: S, value: 'q' },
-          { name: 'results', type: I, value: 2.5 },
-        ],
-      ],
-      [
-        'ask',
-        [
-          { name: 'question', type: S, value: 'q' },
-          { name: 'results', type: S, value: '3' },
-        ],
-      ],
-      ['ask', [{ name: 'x'.repeat(80), type: S, value: 'q' }]],
-      ['read', [{ name: 'article', type: S, value: 'a' }]],
-      [
-        'read',
-        [
-          { name: 'article', type: S, value: 'a' },
-          { name: 'section', type: S, value: 's' },
-          { name: 'page', type: I, value: 10_001 },
-        ],
-      ],
-      ['sources', [{ name: 'path', type: S, value: '/etc' }]],
-      ['help', [{ name: 'x', type: S, value: 'y' }]],
-      ['Ask citebot', [{ name: 'x', type: S, value: 'y' }]],
-      ['rm-rf', []],
-    ];
-    for (const [name, options] of cases)
-      expect(checkOptions(name, options), name).toBe(optionProblem(name, options));
-  });
 });
 
 describe('the help texts', () => {
@@ -266,7 +204,7 @@ describe('no bound is written twice', () => {
     /\bresults\s*>=?\s*\d/u,
   ];
   // merge: these still hold their own literals until the handler rewrite replaces them; remove then.
-  const PENDING_MERGE = new Set(['src/discord/bot.ts', 'src/discord/render.ts']);
+  const PENDING_MERGE = new Set<string>();
   /** Where the core's bounds are defined (a doc comment there says 1..10 beside MAX_RESULTS). */
   const CORE_BOUNDS = 'src/core/answer.ts';
 

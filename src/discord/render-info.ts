@@ -1,6 +1,7 @@
 /**
  * /sources, /help and /reindex as Discord messages.
  */
+import { discordHelpLines } from '../app/help.js';
 import {
   HELP_TEXT,
   type ReindexResult,
@@ -78,13 +79,7 @@ export function renderHelp(articles: number, passages: number): ReplyPayload {
           HELP_TEXT.what,
           '',
           '**Commands**',
-          '`/ask question:` — answer with quotes. Options: `results` (1–5), `article`, `private`, `for` (in a server: post the answer in the channel for someone).',
-          '`/sources [article]` — the articles, or one article’s sections.',
-          '`/read article: section: [page]` — a whole section, quoted passage by passage.',
-          '`/help` — this message.',
-          '`/reindex` — moderators: re-read the articles.',
-          'Right-click a message → Apps → **Ask citebot** to ask with its text.',
-          'In DMs, just type your question; in a server, mention the bot with it.',
+          ...discordHelpLines(),
           '',
           '**Tips**',
           ...HELP_TEXT.how.map((h) => `• ${h}`),

@@ -17,7 +17,7 @@ import { COMMAND_NAMES } from '../discord/commands.js';
 import { truncate } from '../discord/escape.js';
 import { renderNote } from '../discord/render.js';
 import { errorText, guard } from './guard.js';
-import { optionProblem } from './options.js';
+import { checkOptions } from '../app/check.js';
 import { optionsOf, type RawInteraction } from './raw.js';
 import { InteractionReply } from './reply.js';
 import { onAsk, onContextMenu } from './routes/ask.js';
@@ -86,7 +86,7 @@ async function onCommand(
   raw: APIChatInputApplicationCommandInteraction,
 ): Promise<void> {
   const name = raw.data.name;
-  const problem = optionProblem(name, optionsOf(raw));
+  const problem = checkOptions(name, optionsOf(raw));
   if (problem) return reply.send(renderNote(problem, 'error'));
   switch (name) {
     case COMMAND_NAMES.ask:

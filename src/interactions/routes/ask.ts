@@ -88,9 +88,7 @@ export async function onAsk(
   const question = rt.redactor.text(stringOption(options, 'question') ?? '');
   const article = stringOption(options, 'article');
   const results = integerOption(options, 'results') ?? undefined;
-  if (results !== undefined && (results < 1 || results > 5)) {
-    return reply.send(renderNote(`results must be from 1 to 5; got ${results}.`, 'error'));
-  }
+  // Its bounds were checked with every option (app/check.ts, from the command table).
   const isPrivate = inGuild(raw) ? (booleanOption(options, 'private') ?? false) : false;
   const forOption = options.find((o) => o.name === FOR_OPTION);
   let forUserId: string | undefined;

@@ -18,7 +18,7 @@ import type { Services } from '../../commands/commands.js';
 import type { Config } from '../../config.js';
 import { type Logger, startMemoryLog } from '../../log.js';
 import { CitebotDiscord } from './bot.js';
-import { signerFromConfig } from './custom-id.js';
+import { signerFromConfig } from '../../discord/custom-id.js';
 
 export async function runBot(config: Config, services: Services): Promise<void> {
   installCrashGuard({ log: services.log });

@@ -131,7 +131,7 @@ function waitForMessage<T extends BotMessage['type']>(
 }
 
 /** Distinct questions over the 1x corpus: the labelled set first, then generated ones. */
-async function e2eQuestions(count: number): Promise<string[]> {
+export async function e2eQuestions(count: number): Promise<string[]> {
   const labelled = (await evalQuestions()).map((q) => q.q);
   const loaded = await loadCorpus(BUNDLED_CORPUS);
   const files = loaded.sources.map((s) => ({ name: s.file, text: s.text }));

@@ -1,5 +1,5 @@
 /**
- * npm run soak [-- --count 10000 --rate 100 --reindex-ms 2000 --semantic on|off]
+ * npm run soak [-- --count 10000 --rate 100 --reindex-ms 2000 --semantic on|off --transport gateway|http]
  *
  * The bot runs with its defaults, semantic stage on unless `--semantic off`.
  * Sends `/ask` interactions at a fixed rate through the real bot and the fake Discord
@@ -9,6 +9,12 @@
  * checks that every interaction got exactly one first response, or was logged as expired
  * when the fault injection expired it, and reports latency, errors and memory.
  * Exits 1 when a target is missed.
+ *
+ * With `--transport http` the bot is `npm run start:http` (src/http-main.ts, a generated Ed25519 key) and
+ * the fake Discord POSTs each signed interaction to it, taking the HTTP response as the first response
+ * (test/harness/http-endpoint.ts); the faults then go to what the HTTP mode sends through REST (429s,
+ * 500s and slow responses on the interactions' webhook routes: the deferred /reindex edits), since there
+ * is no callback request to fail and no gateway to drop.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -16,7 +22,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FAKE_TOKEN, FakeDiscord, slashCommand, user } from '../test/harness/index.js';
+import { Agent } from 'node:http';
+import type { APIInteraction } from 'discord-api-types/v10';
+import {
+  deliverHttp,
+  type Endpoint,
+  FAKE_TOKEN,
+  FakeDiscord,
+  keyPair,
+  slashCommand,
+  user,
+} from '../test/harness/index.js';
 import { mulberry32 } from './generate.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -30,6 +46,8 @@ const { values } = parseArgs({
     semantic: { type: 'string', default: 'on' },
     // Also write everything the bot prints to this file (for investigating a run).
     'bot-log': { type: 'string' },
+    // gateway: `npm start` over the fake gateway; http: `npm run start:http` behind signed POSTs.
+    transport: { type: 'string', default: 'gateway' },
   },
 });
 const count = Number(values.count);
@@ -42,6 +60,11 @@ for (const [name, v] of [
 ] as const) {
   if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number; got ${v}`);
 }
+if (values.transport !== 'gateway' && values.transport !== 'http') {
+  throw new Error(`--transport must be gateway or http; got ${JSON.stringify(values.transport)}`);
+}
+const overHttp = values.transport === 'http';
+const keys = keyPair();
 if (values.semantic !== 'on' && values.semantic !== 'off') {
   throw new Error(`--semantic must be on or off; got ${JSON.stringify(values.semantic)}`);
 }
@@ -71,10 +94,11 @@ const cacheDir = await mkdtemp(path.join(tmpdir(), 'citebot-soak-'));
 const OWNER = user();
 // The bot runs as its own process, as in production (`npm start` with a token), so its
 // memory is measured apart from the fake Discord's.
-const bot = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+const bot = spawn(process.execPath, ['--import', 'tsx', overHttp ? 'src/http-main.ts' : 'src/main.ts'], {
   cwd: root,
   env: {
     ...process.env,
+    ...(overHttp ? { DISCORD_PUBLIC_KEY: keys.publicHex, PORT: '0', HOST: '127.0.0.1' } : {}),
     DISCORD_TOKEN: FAKE_TOKEN,
     DISCORD_API_BASE: server.apiBase,
     CORPUS_DIR: path.join(root, 'corpus'),
@@ -173,13 +197,42 @@ const sample = async (label: string, sentSoFar: number): Promise<MemoryPoint> =>
   memory.push(point);
   return point;
 };
-await server.waitForIdentify(60_000);
-for (let t = 0; t < 600 && !logs.some((l) => l.includes('connected to Discord')); t++) {
+const readyLine = overHttp ? 'ready for interactions' : 'connected to Discord';
+if (!overHttp) await server.waitForIdentify(60_000);
+for (let t = 0; t < 600 && !logs.some((l) => l.includes(readyLine)); t++) {
   await new Promise((r) => setTimeout(r, 100));
 }
+/** Over HTTP: where the bot listens (its first line says), with keep-alive connections as a proxy keeps. */
+let endpoint: Endpoint | undefined;
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+if (overHttp) {
+  const port = logs.map((l) => /interactions at http:\/\/127\.0\.0\.1:(\d+)\//u.exec(l)?.[1]).find(Boolean);
+  if (!port) throw new Error(`the HTTP bot did not say where it listens:\n${logs.slice(-20).join('\n')}`);
+  endpoint = { port: Number(port), privateKey: keys.privateKey, agent };
+}
+/** HTTP deliveries in flight, and those that failed at the HTTP level (the interaction is then lost). */
+const deliveries = new Set<Promise<unknown>>();
+let httpFailures = 0;
+/** Hands an interaction to the bot: a gateway dispatch, or a signed POST to its endpoint. */
+const deliver = (payload: APIInteraction): void => {
+  if (!endpoint) {
+    server.dispatch('INTERACTION_CREATE', payload);
+    return;
+  }
+  const p = deliverHttp(server, endpoint, payload)
+    .then((reply) => {
+      if (reply.status !== 200) httpFailures++;
+    })
+    .catch((err: unknown) => {
+      httpFailures++;
+      console.log(`  HTTP delivery failed: ${(err as Error).message}`);
+    });
+  deliveries.add(p);
+  void p.finally(() => deliveries.delete(p));
+};
 
 console.log(
-  `soak: ${count} /ask at ${rate}/s, re-index every ${reindexMs} ms, random faults (seed ${values.seed})`,
+  `soak (${values.transport}): ${count} /ask at ${rate}/s, re-index every ${reindexMs} ms, random faults (seed ${values.seed})`,
 );
 // Wait for the bot's first memory report, so every point has its heap figures.
 for (let t = 0; t < 50 && !lastHeap; t++) await new Promise((r) => setTimeout(r, 100));
@@ -265,8 +318,15 @@ for (let i = 0; i < count; i++) {
   });
   const roll = random();
   let expired = false;
-  const callback = new RegExp(`/interactions/${payload.id}/`);
-  if (roll < 0.01) {
+  // Over HTTP there is no callback request: the faults hit the interaction's webhook routes instead.
+  const callback = overHttp
+    ? new RegExp(`/webhooks/\\d+/${payload.token}`)
+    : new RegExp(`/interactions/${payload.id}/`);
+  if (overHttp) {
+    if (roll < 0.01) server.failNext({ pathPattern: callback, status: 429, retryAfter: 0.05 });
+    else if (roll < 0.02) server.failNext({ pathPattern: callback, status: 500 });
+    else if (roll < 0.03) server.failNext({ pathPattern: callback, delayMs: 300 });
+  } else if (roll < 0.01) {
     server.failNext({ method: 'POST', pathPattern: callback, status: 429, retryAfter: 0.05 });
   } else if (roll < 0.02) {
     server.failNext({ method: 'POST', pathPattern: callback, status: 500 });
@@ -287,12 +347,21 @@ for (let i = 0; i < count; i++) {
   sent.set(payload.id, { at: Date.now(), expired });
   total++;
   if (i % rate === 0) settle(5000);
-  server.dispatch('INTERACTION_CREATE', payload);
+  deliver(payload);
   if (i === fullAt) storeFull = await sample('store full', i);
   if (i === warmup) afterWarmup = await sample('after warm-up', i);
   if (i > 0 && i % reindexEvery === 0) {
     // A moderator's /reindex (the owner's, which the bot's own permission check lets through).
-    server.dispatch('INTERACTION_CREATE', slashCommand({ name: 'reindex', user: OWNER }));
+    const reindex = slashCommand({ name: 'reindex', user: OWNER });
+    if (overHttp) {
+      // Its deferral is edited through REST: the faults above go to that edit now and then.
+      const r = random();
+      const edit = new RegExp(`/webhooks/\\d+/${reindex.token}`);
+      if (r < 0.1) server.failNext({ pathPattern: edit, status: 429, retryAfter: 0.05 });
+      else if (r < 0.2) server.failNext({ pathPattern: edit, status: 500 });
+      else if (r < 0.3) server.failNext({ pathPattern: edit, delayMs: 300 });
+    }
+    deliver(reindex);
   }
   if (i > 0 && i % 1000 === 0 && i !== warmup && i !== fullAt) await sample('', i);
   if (i > 0 && i % 2000 === 0) {
@@ -307,6 +376,8 @@ while (performance.now() < deadline) {
   if (done || sent.size === 0) break;
   await new Promise((r) => setTimeout(r, 200));
 }
+await Promise.allSettled([...deliveries]);
+agent.destroy();
 const elapsed = (performance.now() - started) / 1000;
 
 settle(0);
@@ -330,11 +401,17 @@ const growth = (rssEnd - rssStart) / rssStart;
 const peakGrowth = (peakAfterWarmup.rss - rssStart) / rssStart;
 const growthFromFull = (rssEnd - storeFull.rss) / storeFull.rss;
 const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-console.log(`sent ${total} in ${elapsed.toFixed(1)} s; gateway drops ${drops}`);
+console.log(
+  overHttp
+    ? `sent ${total} in ${elapsed.toFixed(1)} s over HTTP; requests that got no 200: ${httpFailures}`
+    : `sent ${total} in ${elapsed.toFixed(1)} s; gateway drops ${drops}`,
+);
 console.log(
   `exactly one first response: ${exactlyOne}; expired and logged: ${expiredLogged}; duplicated: ${duplicated}; lost: ${lost}`,
 );
-console.log(`latency dispatch → callback: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+console.log(
+  `latency ${overHttp ? 'request → HTTP response' : 'dispatch → callback'}: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+);
 console.log(
   `errors logged: ${errors}; unhandled errors: ${unhandled}; bot exit code after SIGTERM: ${exitCode}`,
 );

@@ -282,7 +282,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     maxQueue: int('MAX_QUEUE', 200, 0, 100_000),
     memoryLogSeconds: int('MEMORY_LOG_SECONDS', 0, 0, 86_400),
     heapGrowthPercent: int('HEAP_GROWTH_PERCENT', 30, 0, 300),
-    port: int('PORT', 8080, 1, 65_535),
+    port: int('PORT', 8080, 0, 65_535),
     host,
   };
   if (publicKey !== undefined) config.publicKey = publicKey.toLowerCase();

@@ -101,7 +101,11 @@ export interface RecordedRequest<B = Json> {
   /** True when a `failNext` rule produced (or delayed) the response. */
   faulted?: boolean;
   /** With an `afterHandling` fault: the status the request really got before the fault replaced it. */
-  handledStatus?: number;
+  handledStatus?: number; /**
+   * `'http'`: not a request to this server but an HTTP Interactions Endpoint's response to Discord's POST,
+   * recorded as the interaction's callback (`recordHttpResponse`).
+   */
+  via?: 'http';
 }
 
 export interface GatewayMessage {
@@ -1375,6 +1379,49 @@ export class FakeDiscord {
       return Promise.reject(new Error('interact(): no gateway session is connected; did the client log in?'));
     }
     return this.waitForCallback(payload.id, timeoutMs);
+  }
+
+  /**
+   * Remembers an interaction that goes to an HTTP Interactions Endpoint instead of the gateway, so that
+   * its first response (`recordHttpResponse`) and then its webhook calls are accepted.
+   */
+  registerInteraction(payload: { id: string } & Json): void {
+    this.observe('INTERACTION_CREATE', payload);
+  }
+
+  /**
+   * An interaction's first response that came as the HTTP response of Discord's POST to the endpoint:
+   * recorded as its callback (same route, `via: 'http'`, so `callbacks()` and `waitForCallback()` see it)
+   * and judged and applied like one (deadline, message checks, `@original`). Returns the record, with
+   * the status this server would have answered a callback request with.
+   */
+  recordHttpResponse(interactionId: string, body: Json): RecordedRequest {
+    const st = this.interactions.get(interactionId);
+    const token = st?.token ?? 'unknown';
+    const route = `/interactions/${interactionId}/${token}/callback`;
+    const record: RecordedRequest = {
+      index: this.requests.length,
+      method: 'POST',
+      path: `/api/v10${route}`,
+      route,
+      query: {},
+      headers: {},
+      body,
+      files: [],
+      rawBody: Buffer.from(JSON.stringify(body ?? null)),
+      receivedAt: Date.now(),
+      via: 'http',
+    };
+    this.requests.push(record);
+    this.notify(this.arrivalWaiters, record);
+    const result = st
+      ? this.handleCallback(record, interactionId, token)
+      : apiError(404, 10062, 'Unknown interaction');
+    record.status = result.status;
+    record.response = result.body;
+    this.log(`← ${result.status} HTTP response of interaction ${interactionId}`);
+    this.notify(this.requestWaiters, record);
+    return record;
   }
 
   /** The server's record of a dispatched interaction (callback type, original message, follow-ups). */

@@ -3,7 +3,7 @@
  * real server on 127.0.0.1, a client that sends real requests, a logger that keeps its lines, and
  * webhook calls that record what reached them.
  */
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { type KeyPair, keyPair, signedHeaders } from '../harness/http-endpoint.js';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HandleInteraction } from '../../src/interactions/types.js';
@@ -15,32 +15,7 @@ import {
   type InteractionServerOptions,
 } from '../../src/transports/http/server.js';
 
-export interface KeyPair {
-  privateKey: KeyObject;
-  /** The raw public key, 64 hex characters, as the developer portal shows it. */
-  publicHex: string;
-}
-
-/** A fresh Ed25519 key pair; the public half exported raw through JWK's `x`. */
-export function keyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const x = publicKey.export({ format: 'jwk' }).x;
-  if (!x) throw new Error('no x in the JWK');
-  return { privateKey, publicHex: Buffer.from(x, 'base64url').toString('hex') };
-}
-
-/** Unix seconds now, as Discord sends them. */
-export const nowSeconds = (offsetMs = 0): string => String(Math.floor((Date.now() + offsetMs) / 1000));
-
-/** Discord's signature headers for a body. */
-export function signedHeaders(
-  key: KeyObject,
-  body: string | Buffer,
-  timestamp = nowSeconds(),
-): Record<string, string> {
-  const signature = sign(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), key);
-  return { 'X-Signature-Ed25519': signature.toString('hex'), 'X-Signature-Timestamp': timestamp };
-}
+export { type KeyPair, keyPair, nowSeconds, signedHeaders } from '../harness/http-endpoint.js';
 
 export interface LogLine {
   level: LogLevel;

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, type Services } from '../src/commands/commands.js';
+import { ask, MAX_QUESTIONS_AT_WORKER, type Services } from '../src/commands/commands.js';
 import { answerQuestion, cosine } from '../src/core/answer.js';
 import { planUnits } from '../src/core/passage-units.js';
 import { Library } from '../src/corpus/library.js';
@@ -197,5 +197,37 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
     expect(r.kind === 'answer' && r.answer.answered).toBe(true);
     expect(r.kind === 'answer' && r.answer.similarity).toBeFalsy();
     expect(logs.join('\n')).toMatch(/semantic stage failed.*model crashed/);
+  });
+
+  it('embeds the question in the idle worker once the passages are embedded, and sheds it when the worker is full', async () => {
+    const main = counting(model);
+    const worker = Object.assign(counting(model), { pending: 0 });
+    const services: Services = {
+      library: embedded,
+      log: createLogger({ write: () => undefined }),
+      embedder: main,
+      questionWorker: worker,
+    };
+    expect(embedded.semanticCoverage.state).toBe('on');
+    const byWorker = await ask(services, { question: 'What is nanoGPT?' });
+    expect(worker.texts).toBe(1);
+    expect(main.texts).toBe(0);
+    expect(byWorker.kind === 'answer' && byWorker.answer.similarity).toBeGreaterThan(0);
+    // The same answer as with the vector made on this thread.
+    const alone = await ask({ ...services, questionWorker: undefined } as Services, {
+      question: 'What is nanoGPT?',
+    });
+    expect(main.texts).toBe(1);
+    if (byWorker.kind !== 'answer' || alone.kind !== 'answer') throw new Error('no answer');
+    expect(byWorker.answer.passages.map((p) => p.passage.id)).toEqual(
+      alone.answer.passages.map((p) => p.passage.id),
+    );
+    // A worker with MAX_QUESTIONS_AT_WORKER questions waiting: this one is answered lexically, at once.
+    worker.pending = MAX_QUESTIONS_AT_WORKER;
+    const shed = await ask(services, { question: 'What is nanoGPT?' });
+    expect(worker.texts).toBe(1);
+    expect(main.texts).toBe(1);
+    expect(shed.kind === 'answer' && shed.answer.similarity).toBeUndefined();
+    expect(shed.kind === 'answer' && shed.answer.answered).toBe(true);
   });
 });

@@ -146,6 +146,12 @@ export function resolveArticle(services: Services, name: string): ArticleMeta | 
   };
 }
 
+/**
+ * Questions the embedding worker may hold at once (about 10 ms of model time each); one more is
+ * answered lexically instead of waiting.
+ */
+export const MAX_QUESTIONS_AT_WORKER = 4;
+
 /** /ask */
 export async function ask(services: Services, req: AskRequest): Promise<AskResult | CommandError> {
   const problem = checkQuestion(req.question);
@@ -172,17 +178,28 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
   const embedder = services.embedder;
   if (embedder && !req.lexicalOnly && index.vectors?.model === embedder.model) {
     const q = req.question.trim();
-    // An idle worker makes the vector while this thread runs the lexical stage; a busy one (it is
-    // embedding passages) would make the question wait, so then this thread embeds it.
+    // Once the passages are embedded, the worker makes the question's vector while this thread runs
+    // the lexical stage: this thread's event loop is never held by the model. While it embeds
+    // passages a question would wait behind their batches, so then this thread embeds it.
     const worker = services.questionWorker;
-    const aside = worker && worker.pending === 0 && worker.model === embedder.model;
-    const vector = (aside ? worker : embedder).embed([q]);
-    void vector.catch(() => undefined);
-    if (aside) options.lexical = lexicalStage(index, q, options, true);
-    try {
-      [options.queryVector] = await vector;
-    } catch (err) {
-      services.log.warn('semantic stage failed; answering lexically', { error: (err as Error).message });
+    const aside =
+      worker !== undefined &&
+      worker.model === embedder.model &&
+      services.library.semanticCoverage.state !== 'preparing';
+    if (aside && worker.pending >= MAX_QUESTIONS_AT_WORKER) {
+      // More questions waiting at the worker than it clears in time: answer this one lexically.
+      services.log.debug('semantic stage shed: the embedding worker has questions waiting', {
+        waiting: worker.pending,
+      });
+    } else {
+      const vector = (aside ? worker : embedder).embed([q]);
+      void vector.catch(() => undefined);
+      if (aside) options.lexical = lexicalStage(index, q, options, true);
+      try {
+        [options.queryVector] = await vector;
+      } catch (err) {
+        services.log.warn('semantic stage failed; answering lexically', { error: (err as Error).message });
+      }
     }
   }
   const answer = answerQuestion(index, req.question, options);

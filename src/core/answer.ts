@@ -284,7 +284,7 @@ interface MatchedTokens {
 export { sentencesOf };
 export {
   cosine,
-  EXACT_SCAN_MAX_PASSAGES,
+  EXACT_SCAN_MAX_ROWS,
   SEMANTIC,
   SEMANTIC_CANDIDATES,
   type SemanticEvidence,

@@ -1,12 +1,12 @@
 /**
  * What the semantic stage of a large snapshot needs, made ahead in slices so that attaching
  * vectors never stalls the answers being served: the vector search over the passages' own vectors
- * (above EXACT_SCAN_MAX_PASSAGES; needed before the snapshot serves, or its first question builds
+ * (above EXACT_SCAN_MAX_ROWS unit vectors; needed before the snapshot serves, or its first question builds
  * it), and every passage's TF-IDF term vector (neighbour smoothing reads them for its candidates;
  * made on first use otherwise, which at 50,000 passages puts several ms of first-time work on
  * many answers, so they are warmed after the swap). Pure: the caller passes the pause.
  */
-import { EXACT_SCAN_MAX_PASSAGES } from './semantic-rank.js';
+import { EXACT_SCAN_MAX_ROWS, unitRows } from './semantic-rank.js';
 import type { CorpusIndex } from './corpus-index.js';
 import { vectorIndexOf } from './vector-index.js';
 
@@ -18,7 +18,7 @@ export const TERM_VECTOR_SLICE = 100;
 /** Builds `index`'s vector search (large snapshots only); `pause` yields between slices. */
 export async function prepareVectorSearch(index: CorpusIndex, pause: () => Promise<void>): Promise<void> {
   const vectors = index.vectors?.vectors;
-  if (!vectors || index.passages.length <= EXACT_SCAN_MAX_PASSAGES) return;
+  if (!vectors || unitRows(index) <= EXACT_SCAN_MAX_ROWS) return;
   await vectorIndexOf.inSlices(vectors, PREPARE_SLICE, pause);
 }
 
@@ -28,7 +28,7 @@ export async function warmTermVectors(
   pause: () => Promise<void>,
   stillNeeded: () => boolean = () => true,
 ): Promise<void> {
-  if (!index.vectors || index.passages.length <= EXACT_SCAN_MAX_PASSAGES) return;
+  if (!index.vectors || unitRows(index) <= EXACT_SCAN_MAX_ROWS) return;
   for (let id = 0; id < index.passages.length; id++) {
     index.termVector(id);
     if (id % TERM_VECTOR_SLICE === TERM_VECTOR_SLICE - 1) {

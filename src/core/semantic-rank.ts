@@ -1,7 +1,7 @@
 /**
  * The semantic stage of an answer: how a passage's units (its own text, its best sentence, its
  * heading path) are mixed into one score by meaning, which passages get scored (all of them up to
- * EXACT_SCAN_MAX_PASSAGES, the vector search's candidates above), and the hybrid ranking that mixes
+ * EXACT_SCAN_MAX_ROWS unit vectors, the vector search's candidates above), and the hybrid ranking that mixes
  * that score with the lexical one before neighbour smoothing. Pure.
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
@@ -91,20 +91,27 @@ export interface SemanticEvidence {
 }
 
 /**
- * Above this many passages the semantic stage does not score every passage: its candidates
- * are the `SEMANTIC_CANDIDATES` passages nearest the question by their own vector (the
- * sign-bit index of vector-index.ts, re-scored exactly) plus the lexical candidates, and only
- * those are scored from their units. At or below it every passage is scored (the bundled
- * articles, the question sets and Cranfield are all below it, so their figures are exact).
+ * Above this many unit vectors (passages, sentences or windows, heading paths: about 5 per
+ * passage) the semantic stage does not score every passage: its candidates are the
+ * `SEMANTIC_CANDIDATES` passages nearest the question by their own vector (the sign-bit index of
+ * vector-index.ts, re-scored exactly) plus the lexical candidates, and only those are scored from
+ * their units. At or below it every unit is scored, a scan of about 5 ms at this size (the bundled
+ * articles, 276 rows, and Cranfield, 10,654, are below it, so their figures are exact).
  */
-export const EXACT_SCAN_MAX_PASSAGES = 5_000;
-/** Passages taken from the vector search above EXACT_SCAN_MAX_PASSAGES. */
+export const EXACT_SCAN_MAX_ROWS = 12_000;
+
+/** How many unit vectors a snapshot has (0 without vectors). */
+export function unitRows(index: CorpusIndex): number {
+  const units = index.vectors?.units;
+  return units && units.dim > 0 ? units.data.length / units.dim : 0;
+}
+/** Passages taken from the vector search above EXACT_SCAN_MAX_ROWS. */
 export const SEMANTIC_CANDIDATES = 200;
 
 /**
  * Scores the passages (of the article filter) by meaning: the question's cosine with each
  * stored unit, mixed per passage as `unitWeights` says. Every passage up to
- * EXACT_SCAN_MAX_PASSAGES; above it the vector search's candidates and `lexicalIds`, the others
+ * EXACT_SCAN_MAX_ROWS unit vectors; above it the vector search's candidates and `lexicalIds`, the others
  * staying NaN (not candidates).
  */
 export function semanticEvidence(
@@ -124,7 +131,7 @@ export function semanticEvidence(
     w.passage * e.passage + w.sentence * e.sentence + w.heading * e.heading;
   let ids: Iterable<number>;
   let evidenceOf: (id: number) => PassageSimilarity | undefined;
-  if (units && index.vectors && n > EXACT_SCAN_MAX_PASSAGES) {
+  if (units && index.vectors && unitRows(index) > EXACT_SCAN_MAX_ROWS) {
     const query = unitLength(queryVector);
     const hits = semanticCandidates(
       index.vectors.vectors,

@@ -564,7 +564,8 @@ async function measureSemantic(
   };
   const during = questions.timed.slice(0, 150);
   const whileLexical = await timed(servicesFor(prepared, lexical, embedder), during);
-  const whileMain = await timed(services, during.slice(0, 60));
+  // (While the worker embeds passages the app embeds questions on this thread: no question worker.)
+  const whileMain = await timed(servicesFor(prepared, index, embedder), during.slice(0, 60));
   const whileWorker = await timed(servicesFor(prepared, index, worker), during.slice(0, 30));
   busy = false;
   await background;

@@ -124,7 +124,8 @@ describe('config: button secrets and HTTP mode', () => {
     }
     expect(found.join('\n')).not.toContain(short);
     expect(found.join('\n')).not.toContain('x'.repeat(31));
-    expect(problems({ PORT: '0' })).toEqual(['PORT must be a whole number from 1 to 65535; got "0"']);
+    expect(problems({ PORT: '65536' })).toEqual(['PORT must be a whole number from 0 to 65535; got "65536"']);
+    expect(problems({ PORT: '0' })).toEqual([]);
     expect(problems({ DISCORD_PUBLIC_KEY: 'g'.repeat(64) })).toHaveLength(1);
     expect(problems({ BUTTON_SECRET: 'x'.repeat(32) })).toEqual([]);
   });

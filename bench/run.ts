@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { ask, type Services } from '../src/commands/commands.js';
 import { CorpusIndex } from '../src/core/corpus-index.js';
-import { passageVectorsOf, planUnits, unitVectors } from '../src/core/passage-units.js';
+import { planUnits, unitVectors, vectorsFromUnits } from '../src/core/passage-units.js';
 import { prepareVectorSearch, warmTermVectors } from '../src/core/semantic-prepare.js';
 import { Library } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
@@ -39,6 +39,7 @@ import { startWorkerEmbedder } from '../src/semantic/worker-embedder.js';
 import type { E2eResult } from './e2e.js';
 import { formatHttpRow, type HttpRows } from './http-real.js';
 import { DEFAULT_SEED, type GeneratedFile, generateCorpus } from './generate.js';
+import { hashVector } from './hash-vector.js';
 import {
   type BenchQuestionItem as Question,
   buildPeer,
@@ -469,28 +470,6 @@ async function measurePeer(prepared: Prepared, spec: PeerSpec): Promise<Row> {
 const THROUGHPUT_SAMPLE = 48;
 
 /**
- * A cheap stand-in for the model where embedding every passage would take too long (100x, 1000x):
- * each word adds a fixed pseudo-random ±1 pattern (from its hash) to a 512-d vector, normalised.
- * Same dimension and unit length as USE-lite's vectors, so the vector search does the same work.
- */
-function hashVector(text: string, dim = 512): Float32Array {
-  const v = new Float32Array(dim);
-  for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (!word) continue;
-    let h = 2166136261;
-    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
-    for (let k = 0; k < 16; k++) {
-      h = Math.imul(h ^ (h >>> 15), 2246822507);
-      h = Math.imul(h ^ (h >>> 13), 3266489909);
-      const j = (h >>> 0) % dim;
-      v[j] = (v[j] as number) + ((h >>> 31) & 1 ? 1 : -1);
-    }
-  }
-  const n = Math.hypot(...v) || 1;
-  return v.map((x) => x / n);
-}
-
-/**
  * The semantic stage: /ask with the model on (question vectors from USE-lite on the main thread),
  * passage vectors from the model at 1x and from `hashVector` above (said so in `extra`); the
  * real model's throughput in the worker thread; answers while the worker embeds; and at 100x and
@@ -522,11 +501,7 @@ async function measureSemantic(
   // and the same search work, not the model's answers).
   const plan = real ? samplePlan : planUnits(lexical.passages);
   const units = unitVectors(plan, real ? sampleVectors : plan.texts.map((t) => hashVector(t)));
-  const index = lexical.withVectors({
-    model: embedder.model,
-    vectors: passageVectorsOf(units, lexical.passages.length),
-    units,
-  });
+  const index = lexical.withVectors(vectorsFromUnits(embedder.model, units, lexical.passages.length));
   const tIndex = performance.now();
   const pause = () => new Promise<void>((r) => setImmediate(r));
   await prepareVectorSearch(index, pause);

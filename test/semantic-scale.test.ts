@@ -7,30 +7,15 @@ import { answerQuestion, EXACT_SCAN_MAX_ROWS, SEMANTIC, semanticEvidence } from 
 import { CorpusIndex } from '../src/core/corpus-index.js';
 import {
   passageSimilarity,
-  passageVectorsOf,
   planUnits,
   rowSimilarities,
   unitVectors,
+  vectorsFromUnits,
 } from '../src/core/passage-units.js';
 import { prepareVectorSearch } from '../src/core/semantic-prepare.js';
 import { DEFAULT_SEED, generateCorpus, generateQuestions } from '../bench/generate.js';
+import { hashVector } from '../bench/hash-vector.js';
 import { readSourceTexts } from '../bench/write-corpus.js';
-
-/** Words hashed into 512 signed dimensions: texts sharing words are near, as sentence vectors are. */
-function hashed(text: string, dim = 512): Float32Array {
-  const v = new Float32Array(dim);
-  for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (!word) continue;
-    let h = 2166136261;
-    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
-    for (let k = 0; k < 16; k++) {
-      h = Math.imul(h ^ (h >>> 15), 2246822507);
-      const j = (h >>> 0) % dim;
-      v[j] = (v[j] as number) + ((h >>> 31) & 1 ? 1 : -1);
-    }
-  }
-  return v;
-}
 
 let index: CorpusIndex;
 let questions: string[];
@@ -42,13 +27,9 @@ beforeAll(async () => {
   const plan = planUnits(lexical.passages);
   const units = unitVectors(
     plan,
-    plan.texts.map((t) => hashed(t)),
+    plan.texts.map((t) => hashVector(t)),
   );
-  index = lexical.withVectors({
-    model: 'hashed',
-    vectors: passageVectorsOf(units, lexical.passages.length),
-    units,
-  });
+  index = lexical.withVectors(vectorsFromUnits('hashed', units, lexical.passages.length));
   await prepareVectorSearch(index, () => Promise.resolve());
   questions = generateQuestions({ files: generated.files, count: 60, seed: 7 }).map((q) => q.q);
 }, 120_000);
@@ -63,7 +44,7 @@ describe('the semantic stage above EXACT_SCAN_MAX_ROWS', () => {
     if (!units) throw new Error('no units');
     let leadersFound = 0;
     for (const q of questions) {
-      const query = hashed(q);
+      const query = hashVector(q);
       const lexicalIds = index.search(q, { limit: SEMANTIC.candidates }).map((h) => h.passage.id);
       const e = semanticEvidence(index, query, SEMANTIC, undefined, lexicalIds);
       expect(e.ids.length).toBeLessThan(index.passages.length / 4);
@@ -90,7 +71,7 @@ describe('the semantic stage above EXACT_SCAN_MAX_ROWS', () => {
   it('answers within an article filter from that article only', () => {
     const file = index.passages[index.passages.length - 1]?.origin.file;
     for (const q of questions.slice(0, 10)) {
-      const a = answerQuestion(index, q, { queryVector: hashed(q), file, decide: false });
+      const a = answerQuestion(index, q, { queryVector: hashVector(q), file, decide: false });
       expect(a.passages.length).toBeGreaterThan(0);
       for (const p of [...a.passages, ...a.more]) expect(p.passage.origin.file).toBe(file);
     }

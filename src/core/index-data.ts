@@ -14,7 +14,7 @@ import {
 } from './index-types.js';
 import { type PackedIndex, packIndex, unpackIndex } from './minisearch-pack.js';
 import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
-import { checkUnits, passageVectorsOf, type UnitVectors } from './passage-units.js';
+import { type UnitVectors, vectorsFromUnits } from './passage-units.js';
 import type { ArticleMeta, Passage } from './types.js';
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
@@ -37,12 +37,6 @@ export interface IndexData {
   ranking: RankingOptions;
   buildMs: number;
   vectors?: { model: string; units: UnitVectors };
-}
-
-/** Passage vectors rebuilt from saved units: each passage's own vector is a view of its row. */
-function vectorsFromUnits(model: string, units: UnitVectors, passages: number): PassageVectors {
-  checkUnits(units, passages);
-  return { model, vectors: passageVectorsOf(units, passages), units };
 }
 
 /** Rebuilds the document-frequency and written-form maps of a saved index. */

@@ -198,6 +198,16 @@ export function passageRow(units: UnitVectors, p: number): number {
   return -1;
 }
 
+/** A snapshot's vectors from its units: each passage's own vector is a view of its row. */
+export function vectorsFromUnits(
+  model: string,
+  units: UnitVectors,
+  passages: number,
+): { model: string; vectors: Float32Array[]; units: UnitVectors } {
+  checkUnits(units, passages);
+  return { model, vectors: passageVectorsOf(units, passages), units };
+}
+
 /** Each passage's own vector, as views of its unit rows (an empty vector when it has none). */
 export function passageVectorsOf(units: UnitVectors, passages: number): Float32Array[] {
   return Array.from({ length: passages }, (_, p) => {
@@ -240,6 +250,26 @@ export interface PassageSimilarity {
 
 /** Reads passage p's evidence from the row similarities (a missing sentence or heading counts as the passage's own). */
 export function passageSimilarity(units: UnitVectors, sims: Float32Array, p: number): PassageSimilarity {
+  return evidenceOf(units, p, (row) => sims[row] ?? 0);
+}
+
+/**
+ * Passage p's evidence computed from its own rows only (`query` already unit length): what a
+ * search over candidates uses instead of scanning every row.
+ */
+export function passageSimilarityTo(units: UnitVectors, query: Float32Array, p: number): PassageSimilarity {
+  const { dim, data } = units;
+  return evidenceOf(units, p, (row) => {
+    if (query.length !== dim) return 0;
+    const o = row * dim;
+    let c = 0;
+    for (let i = 0; i < dim; i++) c += (data[o + i] as number) * (query[i] as number);
+    return c;
+  });
+}
+
+/** Passage p's evidence from the similarity of each of its rows (`similarity(row)`). */
+function evidenceOf(units: UnitVectors, p: number, similarity: (row: number) => number): PassageSimilarity {
   const s = units.start[p] ?? 0;
   const e = units.start[p + 1] ?? s;
   let passage = 0;
@@ -248,7 +278,7 @@ export function passageSimilarity(units: UnitVectors, sims: Float32Array, p: num
   let bestUnit = -1;
   let heading = Number.NaN;
   for (let u = s; u < e; u++) {
-    const c = sims[units.row[u] as number] ?? 0;
+    const c = similarity(units.row[u] as number);
     const k = units.kind[u];
     if (k === UNIT_PASSAGE) {
       passage = c;
@@ -281,42 +311,6 @@ export function knownUnitTexts(passages: readonly Passage[], units: UnitVectors)
       out.set(text, units.data.subarray(r * units.dim, (r + 1) * units.dim));
   }
   return out;
-}
-
-/**
- * Passage p's evidence computed from its own rows only (`query` already unit length): what a
- * search over candidates uses instead of scanning every row.
- */
-export function passageSimilarityTo(units: UnitVectors, query: Float32Array, p: number): PassageSimilarity {
-  const s = units.start[p] ?? 0;
-  const e = units.start[p + 1] ?? s;
-  const { dim, data } = units;
-  let passage = 0;
-  let passageUnit = -1;
-  let sentence = -Infinity;
-  let bestUnit = -1;
-  let heading = Number.NaN;
-  for (let u = s; u < e; u++) {
-    const o = (units.row[u] as number) * dim;
-    let c = 0;
-    if (query.length === dim)
-      for (let i = 0; i < dim; i++) c += (data[o + i] as number) * (query[i] as number);
-    const k = units.kind[u];
-    if (k === UNIT_PASSAGE) {
-      passage = c;
-      passageUnit = u;
-    } else if (k === UNIT_SENTENCE) {
-      if (c > sentence) {
-        sentence = c;
-        bestUnit = u;
-      }
-    } else if (k === UNIT_HEADING) heading = c;
-  }
-  if (bestUnit < 0) {
-    sentence = passage;
-    bestUnit = passageUnit;
-  }
-  return { passage, sentence, heading: Number.isNaN(heading) ? passage : heading, bestUnit };
 }
 
 /** `v` scaled to unit length (a zero vector stays zero). */

@@ -3,7 +3,7 @@
  * or word windows, its heading path), embedded shortest text first, reusing known vectors.
  */
 import type { CorpusIndex } from '../core/corpus-index.js';
-import { passageVectorsOf, planUnits, unitVectors } from '../core/passage-units.js';
+import { planUnits, unitVectors, vectorsFromUnits } from '../core/passage-units.js';
 import { type Embedder, embedPassages, type VectorLookup } from '../semantic/embedder.js';
 
 /** Hears how many of the passages that need a sentence vector have one (`done` of `total`). */
@@ -36,11 +36,8 @@ export async function embedIndex(
   order.forEach((i, k) => {
     vectors[i] = sorted[k] as Float32Array;
   });
-  const units = unitVectors(plan, vectors);
-  return index.withVectors({
-    model: embedder.model,
-    vectors: passageVectorsOf(units, index.passages.length),
-    units,
-  });
+  return index.withVectors(
+    vectorsFromUnits(embedder.model, unitVectors(plan, vectors), index.passages.length),
+  );
 }
 

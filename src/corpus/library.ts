@@ -11,7 +11,7 @@
 import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
 import { prepareVectorSearch, warmTermVectors } from '../core/semantic-prepare.js';
 import { loadUnits, saveUnits } from './unit-file.js';
-import { knownUnitTexts, passageVectorsOf } from '../core/passage-units.js';
+import { knownUnitTexts, vectorsFromUnits } from '../core/passage-units.js';
 import { type EmbedProgress, embedIndex } from './embed-index.js';
 import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
@@ -190,11 +190,7 @@ export class Library {
         const saved = await loadUnits(cacheDir, embedder.model, fingerprint, n);
         if (!current()) return;
         if (saved.ok) {
-          const next = index.withVectors({
-            model: embedder.model,
-            vectors: passageVectorsOf(saved.units, n),
-            units: saved.units,
-          });
+          const next = index.withVectors(vectorsFromUnits(embedder.model, saved.units, n));
           await prepareVectorSearch(next, pause);
           if (!current()) return;
           this.#current = next;

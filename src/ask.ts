@@ -4,11 +4,10 @@
 import { createInterface } from 'node:readline';
 import { parseResultsOption, RESULTS_OPTION_HELP } from './app/terminal.js';
 import { ask, resolveArticle } from './commands/commands.js';
-import { fatal, packageVersion, startServices, startupConfig } from './entry.js';
+import { entryCommandLine, fatal, startServices, startupConfig } from './entry.js';
 import { explainQuestion, renderExplain } from './render/explain.js';
 import { answerJson } from './render/json.js';
 import { plainStyle, renderAsk, ttyStyle, wrapText } from './render/terminal.js';
-import { parseCommandLine } from './terminal/args.js';
 import { progressLine } from './terminal/progress.js';
 import { echoLine, outputWidth } from './terminal/repl.js';
 
@@ -22,26 +21,21 @@ const USAGE = `usage: npm run ask -- [options] "question"
   --version         print the version
   --help            this text`;
 
-const parsed = parseCommandLine(process.argv.slice(2), {
-  json: { type: 'boolean' },
-  stdin: { type: 'boolean' },
-  results: { type: 'string' },
-  article: { type: 'string' },
-  explain: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  version: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-});
-if (!parsed.ok) fatal(`${parsed.message}\n${USAGE}`, 2);
+const parsed = entryCommandLine(
+  USAGE,
+  {
+    json: { type: 'boolean' },
+    stdin: { type: 'boolean' },
+    results: { type: 'string' },
+    article: { type: 'string' },
+    explain: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    version: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  true,
+);
 const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (values.version) {
-  process.stdout.write(`${packageVersion()}\n`);
-  process.exit(0);
-}
 let results: number | undefined;
 if (values.results !== undefined) {
   const r = parseResultsOption(values.results);

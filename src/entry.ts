@@ -8,6 +8,7 @@ import { createServices, type ServiceOptions, StartupError } from './app.js';
 import type { Services } from './commands/commands.js';
 import { type Config, ConfigError, configSecrets, configWarnings, loadConfig } from './config.js';
 import { createLogger, LOG_LEVELS, type Logger } from './log.js';
+import { type Options, type ParsedArgs, parseCommandLine } from './terminal/args.js';
 
 export interface StartupOptions {
   /**
@@ -70,6 +71,33 @@ export async function startServices(
     if (err instanceof StartupError) fatal(err.message);
     throw err;
   }
+}
+
+/**
+ * An entry point's command line, with `--help` and `--version` among `options`: `--help` prints
+ * `usage` and `--version` the version (both exit 0); a mistake, or an argument where `positionals`
+ * is false, exits 2 with one line and the usage.
+ */
+export function entryCommandLine<O extends Options>(
+  usage: string,
+  options: O,
+  positionals = false,
+): { values: ParsedArgs<O>['values']; positionals: string[] } {
+  const parsed = parseCommandLine(process.argv.slice(2), options);
+  if (!parsed.ok) fatal(`${parsed.message}\n${usage}`, 2);
+  const values = parsed.values as Record<string, unknown>;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    process.exit(0);
+  }
+  if (!positionals && parsed.positionals.length) {
+    fatal(`unexpected argument '${parsed.positionals[0]}'\n${usage}`, 2);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /** The version in package.json. */

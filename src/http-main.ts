@@ -9,9 +9,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from './commands/commands.js';
 import { signerFromConfig } from './discord/custom-id.js';
-import { applyHeapGrowth, fatal, packageVersion, startServices, startupConfig } from './entry.js';
+import {
+  applyHeapGrowth,
+  entryCommandLine,
+  fatal,
+  packageVersion,
+  startServices,
+  startupConfig,
+} from './entry.js';
 import { startMemoryLog } from './log.js';
-import { parseCommandLine } from './terminal/args.js';
 import { createHttpApp } from './transports/http/app.js';
 import { publicKeyFromHex } from './transports/http/verify.js';
 
@@ -22,20 +28,10 @@ const USAGE = `usage: npm run start:http [-- options]
   --version         print the version
   --help            this text`;
 
-const parsed = parseCommandLine(process.argv.slice(2), {
+entryCommandLine(USAGE, {
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 });
-if (!parsed.ok) fatal(`${parsed.message}\n${USAGE}`, 2);
-if (parsed.values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (parsed.values.version) {
-  process.stdout.write(`${packageVersion()}\n`);
-  process.exit(0);
-}
-if (parsed.positionals.length) fatal(`unexpected argument '${parsed.positionals[0]}'\n${USAGE}`, 2);
 
 const { config, log } = startupConfig();
 if (!config.token)

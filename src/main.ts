@@ -1,8 +1,7 @@
 /**
  * npm start [-- --verbose | --version | --help]: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
  */
-import { applyHeapGrowth, fatal, packageVersion, startServices, startupConfig } from './entry.js';
-import { parseCommandLine } from './terminal/args.js';
+import { applyHeapGrowth, entryCommandLine, startServices, startupConfig } from './entry.js';
 import { progressLine } from './terminal/progress.js';
 import { runTerminal } from './terminal/repl.js';
 
@@ -13,21 +12,11 @@ const USAGE = `usage: npm start [-- options]
   --version         print the version
   --help            this text`;
 
-const parsed = parseCommandLine(process.argv.slice(2), {
+const parsed = entryCommandLine(USAGE, {
   verbose: { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 });
-if (!parsed.ok) fatal(`${parsed.message}\n${USAGE}`, 2);
-if (parsed.values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (parsed.values.version) {
-  process.stdout.write(`${packageVersion()}\n`);
-  process.exit(0);
-}
-if (parsed.positionals.length) fatal(`unexpected argument '${parsed.positionals[0]}'\n${USAGE}`, 2);
 
 // In the terminal, info lines would be mixed into the answers: show them only with --verbose.
 const { config, log } = startupConfig({ quiet: (c) => !c.token && !parsed.values.verbose });

@@ -4,7 +4,6 @@
  * interactions meets a slow answer. After every fault the bot answers the next interaction correctly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/commands/commands.js';
 import { BUSY_MESSAGE } from '../../src/interactions/deadline.js';
 import { scrubPaths } from '../../src/interactions/routes/reindex.js';
 import { QueueFullError, WorkQueue } from '../../src/discord/queue.js';
@@ -21,6 +20,7 @@ import {
   user,
 } from '../harness/index.js';
 import { type Running, startBot } from './setup.js';
+import { useModel } from '../models.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,21 +30,6 @@ async function until(what: string, check: () => boolean, timeoutMs = 5000): Prom
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
-}
-
-/**
- * Puts a test model in as the semantic stage (the live snapshot claims vectors from it) and
- * returns a function that takes it out again.
- */
-function useModel(services: Services, model: Embedder): () => void {
-  const index = services.library.index as unknown as { vectors: unknown };
-  const vectors = index.vectors;
-  index.vectors = { model: model.model, vectors: [] };
-  services.embedder = model;
-  return () => {
-    index.vectors = vectors;
-    delete services.embedder;
-  };
 }
 
 const ok = (r: RecordedRequest) => r.status !== undefined && r.status >= 200 && r.status < 300;

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HandleInteraction } from '../../src/interactions/types.js';
 import type { Logger, LogLevel } from '../../src/log.js';
-import type { WebhookCalls } from '../../src/transports/http/responder.js';
+import type { WebhookCalls } from '../../src/interactions/webhook.js';
 import {
   createInteractionServer,
   type InteractionServer,

@@ -5,24 +5,12 @@
  */
 import { DiscordAPIError } from '@discordjs/rest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/commands/commands.js';
 import { BUSY_MESSAGE, QUEUE_WAIT_MS } from '../../src/interactions/deadline.js';
 import type { Embedder } from '../../src/semantic/embedder.js';
 import { autocomplete, slashCommand, user } from '../harness/index.js';
 import { RecordingResponder } from './recorder.js';
 import { described, type Handling, makeHandler, sleep } from './setup.js';
-
-/** Puts a model in as the semantic stage (the snapshot claims its vectors); returns the undo. */
-function useModel(services: Services, model: Embedder): () => void {
-  const index = services.library.index as unknown as { vectors: unknown };
-  const vectors = index.vectors;
-  index.vectors = { model: model.model, vectors: [] };
-  services.embedder = model;
-  return () => {
-    index.vectors = vectors;
-    delete services.embedder;
-  };
-}
+import { useModel } from '../models.js';
 
 /** A model that takes `ms` per question (held until released when ms is Infinity), then fails. */
 function slowModel(ms: number): Embedder & { calls: number; release(): void } {

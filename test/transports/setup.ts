@@ -26,6 +26,7 @@ import {
   type RecordedRequest,
 } from '../harness/index.js';
 import { ROOT, startBot } from '../discord/setup.js';
+export { useModel } from '../models.js';
 
 /** The transports under test. */
 export const TRANSPORTS = ['gateway', 'http'] as const;
@@ -140,18 +141,6 @@ export function startTransport(
   opts: StartOptions = {},
 ): Promise<TransportRun> {
   return name === 'gateway' ? startGateway(env, opts) : startHttp(env, opts);
-}
-
-/** Puts a model in as the semantic stage (the snapshot claims its vectors); returns the undo. */
-export function useModel(services: Services, model: Embedder): () => void {
-  const index = services.library.index as unknown as { vectors: unknown };
-  const vectors = index.vectors;
-  index.vectors = { model: model.model, vectors: [] };
-  services.embedder = model;
-  return () => {
-    index.vectors = vectors;
-    delete services.embedder;
-  };
 }
 
 /** A model that takes `ms` per question and then fails (the answer falls back to the lexical ranking). */

@@ -21,14 +21,8 @@ import {
   type RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
 import { AlreadyRespondedError, type Responder } from '../../interactions/types.js';
+import type { WebhookCalls } from '../../interactions/webhook.js';
 import type { Logger } from '../../log.js';
-
-/** The webhook routes of one interaction (what `webhookCalls(rest, applicationId, token)` returns). */
-export interface WebhookCalls {
-  editOriginal(body: RESTPatchAPIWebhookWithTokenMessageJSONBody): Promise<unknown>;
-  followUp(body: RESTPostAPIWebhookWithTokenJSONBody): Promise<unknown>;
-  deleteOriginal(): Promise<unknown>;
-}
 
 /** The initial response could not be written: the client (Discord, or the proxy) went away first. */
 export class ResponseNotDeliveredError extends Error {

@@ -11,7 +11,8 @@ import type { KeyObject } from 'node:crypto';
 import { type APIInteraction, InteractionResponseType, InteractionType } from 'discord-api-types/v10';
 import type { HandleInteraction } from '../../interactions/types.js';
 import type { Logger } from '../../log.js';
-import { HttpResponder, type WebhookCalls } from './responder.js';
+import type { WebhookCalls } from '../../interactions/webhook.js';
+import { HttpResponder } from './responder.js';
 import { createVerifier, type RequestVerifier } from './verify.js';
 
 /** Discord's interaction payloads are far smaller; anything larger is refused unread (413). */

@@ -14,7 +14,7 @@
  * model or snapshot, truncated or corrupt is reported as a reason, never thrown.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { checkUnits, type UnitVectors } from '../core/passage-units.js';
@@ -88,6 +88,26 @@ export async function saveUnits(
   return writeFileAtomic(unitFile(dir, model), [head, headPad, start, kind, pad, row, data]);
 }
 
+/** Enough bytes to hold the magic and the header line. */
+const HEADER_READ_BYTES = 64 * 1024;
+
+function unreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no unit file' : `unit file unreadable: ${code ?? String(err)}`;
+}
+
+/** The header of a unit file from its first bytes, and where its line ends. */
+function parseHeader(head: Buffer): { ok: true; h: Header; nl: number } | { ok: false; reason: string } {
+  if (head.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return { ok: false, reason: 'not a unit file' };
+  const nl = head.indexOf(0x0a, MAGIC.length);
+  if (nl < 0) return { ok: false, reason: 'unit file header is cut off' };
+  try {
+    return { ok: true, h: JSON.parse(head.subarray(MAGIC.length, nl).toString('utf8')) as Header, nl };
+  } catch {
+    return { ok: false, reason: 'unit file header is not JSON' };
+  }
+}
+
 export type UnitLoad = { ok: true; units: UnitVectors; bytes: number } | { ok: false; reason: string };
 
 /** Loads the unit vectors saved for `fingerprint` and `passages` passages by `model`. */
@@ -97,26 +117,32 @@ export async function loadUnits(
   fingerprint: string,
   passages: number,
 ): Promise<UnitLoad> {
-  let buf: Buffer;
+  // The header first: a file of another model or snapshot is refused without reading its vectors.
+  let fh: FileHandle;
   try {
-    buf = await readFile(unitFile(dir, model));
+    fh = await open(unitFile(dir, model), 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'no unit file' : `unit file unreadable: ${code ?? String(err)}` };
+    return { ok: false, reason: unreadable(err) };
   }
-  if (buf.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return { ok: false, reason: 'not a unit file' };
-  const nl = buf.indexOf(0x0a, MAGIC.length);
-  if (nl < 0) return { ok: false, reason: 'unit file header is cut off' };
+  let buf: Buffer;
+  let nl: number;
   let h: Header;
   try {
-    h = JSON.parse(buf.subarray(MAGIC.length, nl).toString('utf8')) as Header;
-  } catch {
-    return { ok: false, reason: 'unit file header is not JSON' };
-  }
-  if (h.version !== UNIT_FILE_VERSION) return { ok: false, reason: `unit file layout ${String(h.version)}` };
-  if (h.model !== model) return { ok: false, reason: 'unit file of another model' };
-  if (h.fingerprint !== fingerprint || h.passages !== passages) {
-    return { ok: false, reason: 'unit file of another snapshot' };
+    const head = Buffer.alloc(HEADER_READ_BYTES);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const parsed = parseHeader(head.subarray(0, bytesRead));
+    if (!parsed.ok) return parsed;
+    ({ h, nl } = parsed);
+    if (h.version !== UNIT_FILE_VERSION) return { ok: false, reason: `unit file layout ${String(h.version)}` };
+    if (h.model !== model) return { ok: false, reason: 'unit file of another model' };
+    if (h.fingerprint !== fingerprint || h.passages !== passages) {
+      return { ok: false, reason: 'unit file of another snapshot' };
+    }
+    buf = await fh.readFile();
+  } catch (err) {
+    return { ok: false, reason: unreadable(err) };
+  } finally {
+    await fh.close();
   }
   const ints = [h.dim, h.units, h.rows, h.passages];
   if (!ints.every((x) => Number.isSafeInteger(x) && x >= 0)) return { ok: false, reason: 'unit file header is bad' };

@@ -39,7 +39,17 @@ const core = [1, 2, 3].map((depth) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'corpus/', 'bench/results/', '.cache/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'corpus/',
+      'bench/results/',
+      '.cache/',
+      'coverage/',
+      '.data/',
+      'tools/no-prebuild/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

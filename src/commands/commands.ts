@@ -13,6 +13,7 @@ import {
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, ArticleMeta, Passage } from '../core/types.js';
 import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library.js';
+import type { FeedbackService } from '../learning/types.js';
 import type { Logger } from '../log.js';
 import type { Embedder } from '../semantic/embedder.js';
 
@@ -27,6 +28,8 @@ export interface Services {
    * question's vector while the main thread runs the lexical stage.
    */
   questionWorker?: Embedder & { readonly pending: number };
+  /** Votes, picks and what was learned from them (absent when no store is configured, as in some tests). */
+  feedback?: FeedbackService;
   /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */
   close?: () => Promise<void>;
 }

@@ -106,4 +106,31 @@ export interface Answer {
   subject?: string;
   /** The article filter applied, if any. */
   article?: string;
+  /**
+   * What taught questions (picks, see core/teaching.ts) did to this answer: the passages they
+   * lifted or lowered, and the taught `none` that declined it. Absent when nothing was taught
+   * near the question (the answer is then exactly what it is without teaching).
+   */
+  learned?: LearnedEffects;
+}
+
+/** One passage moved by one taught question. */
+export interface LearnedMove {
+  passageId: number;
+  /** The picks of the taught question. */
+  pickIds: number[];
+  /** The taught question (another person's words: for explanations, not for the answer itself). */
+  question: string;
+  /** How similar the taught question is to the one asked (0..1). */
+  similarity: number;
+  /** `lift`: the taught question was answered by this passage; `lower`: it was marked as not answered by it. */
+  effect: 'lift' | 'lower';
+}
+
+/** What teaching did to one answer. */
+export interface LearnedEffects {
+  /** Every move, by taught question and passage (a passage may appear more than once). */
+  moves: LearnedMove[];
+  /** The taught `none` that declined the question, when one did. */
+  declinedBy?: { pickIds: number[]; question: string; similarity: number };
 }

@@ -1,0 +1,230 @@
+/**
+ * What citebot was taught, ready to be asked: each taught question (one or more picks of the same
+ * question, verdict and passages) with its analysed terms, its sentence vector and the passages it
+ * names in one snapshot, and the search for the taught questions nearest a new question. Two
+ * questions are as similar as a mix of the cosine of their sentence vectors (when both have one)
+ * and the IDF-weighted overlap of their terms. Candidates come from an inverted index over the
+ * taught questions' terms and, by meaning, from an exact scan of their vectors (few) or the
+ * sign-bit index of vector-index.ts (many), so a question never costs a scan of every taught
+ * vector. Pure.
+ */
+import type { CorpusIndex } from './corpus-index.js';
+import { dot, VectorIndex } from './vector-index.js';
+
+/** `answer`: the passages answer the question. `none`: the articles don't (the passages were wrong). */
+export type TaughtVerdict = 'answer' | 'none';
+
+/** A question's analysed term, as `CorpusIndex.analyze` makes it (stemmed, weighted). */
+export type AnalysedTerm = ReturnType<CorpusIndex['analyze']>[number];
+
+/** One taught question: the picks that taught it, and what they name in one snapshot. */
+export interface TaughtQuestion {
+  /** The picks grouped here (the same normalised question, verdict and passages). */
+  pickIds: number[];
+  /** The question as first asked. */
+  question: string;
+  /** Its analysed terms (`CorpusIndex.analyze`). */
+  terms: readonly AnalysedTerm[];
+  /** Its sentence vector, from the model of the snapshot's passage vectors. */
+  vector?: Float32Array;
+  verdict: TaughtVerdict;
+  /** `answer`: the passage that answers; `none`: the passages that were wrongly shown (may be empty). Ids in this snapshot. */
+  passageIds: number[];
+  /** How strongly it is taught, 0..1: the pick's strength times its fading (see pick-weights.ts). */
+  weight: number;
+  /** False when no moderator made or confirmed any of its picks (users agreed); a decline then says "Users". */
+  moderator?: boolean;
+}
+
+/** How question similarity is measured and what a taught question does to an answer. */
+export interface TeachingSettings {
+  /** Share of the vectors' cosine in the similarity when both questions have a vector (the terms' overlap gets the rest). */
+  vectorWeight: number;
+  /** A taught question moves its passages from this similarity: with both vectors, and by terms alone. */
+  minSimilarity: Readonly<{ vectors: number; terms: number }>;
+  /** A taught `none` declines a question from this similarity (and the pick's weight at least `minDeclineWeight`). */
+  declineSimilarity: Readonly<{ vectors: number; terms: number }>;
+  /** A full-strength lift (weight × similarity = 1) adds this fraction of the best score (a lowering takes it off). */
+  lift: number;
+  /** A lifted passage leading the answer with at least this strength answers a question the decline rule would decline. */
+  overrideLift: number;
+  minDeclineWeight: number;
+  /** Taught questions considered per question. */
+  neighbours: number;
+}
+
+/**
+ * Placeholder values until the calibration on the dev pairs (see scripts/calibrate-teaching.ts).
+ */
+export const TEACHING: Readonly<TeachingSettings> = Object.freeze({
+  vectorWeight: 0.5,
+  minSimilarity: Object.freeze({ vectors: 0.6, terms: 0.6 }),
+  declineSimilarity: Object.freeze({ vectors: 0.7, terms: 0.7 }),
+  lift: 1,
+  overrideLift: 0.5,
+  minDeclineWeight: 0.5,
+  neighbours: 5,
+});
+
+/** A taught question near a new one. */
+export interface NearTaught {
+  taught: TaughtQuestion;
+  /** 0..1 (see TeachingSettings.vectorWeight). */
+  similarity: number;
+  /** Whether the vectors took part (then the `vectors` thresholds apply, else the `terms` ones). */
+  vectors: boolean;
+}
+
+/** At or below this many taught vectors, every one is scored exactly; above, the sign-bit index finds candidates. */
+export const EXACT_TAUGHT_VECTORS = 1024;
+/** Candidates the sign-bit index re-scores exactly above EXACT_TAUGHT_VECTORS. */
+const VECTOR_RERANK = 64;
+
+/** A question's terms weighted by rarity: term → IDF × its analysed weight (the largest if repeated). */
+export function weightedTerms(index: CorpusIndex, terms: readonly AnalysedTerm[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of terms) out.set(t.term, Math.max(out.get(t.term) ?? 0, index.idf(t.term) * t.weight));
+  return out;
+}
+
+function total(w: ReadonlyMap<string, number>): number {
+  let s = 0;
+  for (const x of w.values()) s += x;
+  return s;
+}
+
+/** Weighted Dice overlap of two weighted term sets (0..1). */
+export function termSimilarity(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let shared = 0;
+  for (const [t, w] of a) {
+    const v = b.get(t);
+    if (v !== undefined) shared += Math.min(w, v);
+  }
+  const sum = total(a) + total(b);
+  return sum > 0 ? (2 * shared) / sum : 0;
+}
+
+function unit(v: Float32Array): Float32Array {
+  const n = Math.sqrt(dot(v, v));
+  return n > 0 ? v.map((x) => x / n) : v;
+}
+
+/** The similarity of two questions from their terms' overlap and, when given, their vectors' cosine. */
+export function mixSimilarity(terms: number, cosine: number | undefined, settings: TeachingSettings): number {
+  if (cosine === undefined) return terms;
+  const w = settings.vectorWeight;
+  return Math.max(0, w * cosine + (1 - w) * terms);
+}
+
+/** The taught questions of one snapshot, searchable by similarity to a new question. */
+export class TeachingIndex {
+  readonly taught: readonly TaughtQuestion[];
+  readonly settings: Readonly<TeachingSettings>;
+  readonly #index: CorpusIndex;
+  /** Term → the taught questions holding it, with the term's weight there. */
+  readonly #postings = new Map<string, { ids: number[]; weights: number[] }>();
+  readonly #totals: Float64Array;
+  /** Unit-length vectors (empty where a taught question has none). */
+  readonly #vectors: Float32Array[];
+  readonly #vectorCount: number;
+  #search: VectorIndex | undefined;
+
+  constructor(
+    index: CorpusIndex,
+    taught: readonly TaughtQuestion[],
+    settings: Partial<TeachingSettings> = {},
+  ) {
+    this.#index = index;
+    this.taught = Object.freeze([...taught]);
+    this.settings = Object.freeze({ ...TEACHING, ...settings });
+    this.#totals = new Float64Array(taught.length);
+    taught.forEach((t, id) => {
+      const w = weightedTerms(index, t.terms);
+      this.#totals[id] = total(w);
+      for (const [term, weight] of w) {
+        let p = this.#postings.get(term);
+        if (!p) this.#postings.set(term, (p = { ids: [], weights: [] }));
+        p.ids.push(id);
+        p.weights.push(weight);
+      }
+    });
+    this.#vectors = taught.map((t) =>
+      t.vector && t.vector.length > 0 ? unit(t.vector) : new Float32Array(0),
+    );
+    this.#vectorCount = this.#vectors.filter((v) => v.length > 0).length;
+  }
+
+  /** The lowest similarity at which a taught question does anything, by whether vectors took part. */
+  floor(vectors: boolean): number {
+    const s = this.settings;
+    const mode = vectors ? 'vectors' : 'terms';
+    return Math.min(s.minSimilarity[mode], s.declineSimilarity[mode]);
+  }
+
+  /**
+   * The `k` taught questions nearest a question (its analysed terms and, when the semantic stage
+   * ran, its vector), most similar first, leaving out those below `floor` (they do nothing).
+   */
+  nearest(
+    terms: readonly AnalysedTerm[],
+    queryVector: Float32Array | undefined,
+    k = this.settings.neighbours,
+  ): NearTaught[] {
+    if (this.taught.length === 0 || k <= 0) return [];
+    const q = weightedTerms(this.#index, terms);
+    const qTotal = total(q);
+    // Shared term weight per taught question that shares a term.
+    const shared = new Map<number, number>();
+    for (const [term, w] of q) {
+      const p = this.#postings.get(term);
+      if (!p) continue;
+      for (let i = 0; i < p.ids.length; i++) {
+        const id = p.ids[i] as number;
+        shared.set(id, (shared.get(id) ?? 0) + Math.min(w, p.weights[i] as number));
+      }
+    }
+    const termsOf = (id: number) => {
+      const s = shared.get(id) ?? 0;
+      const sum = qTotal + (this.#totals[id] as number);
+      return sum > 0 ? (2 * s) / sum : 0;
+    };
+    const out: NearTaught[] = [];
+    const consider = (id: number, cosine: number | undefined) => {
+      const similarity = mixSimilarity(termsOf(id), cosine, this.settings);
+      if (similarity >= this.floor(cosine !== undefined) && similarity > 0)
+        out.push({ taught: this.taught[id] as TaughtQuestion, similarity, vectors: cosine !== undefined });
+    };
+    const qv = queryVector && queryVector.length > 0 && this.#vectorCount > 0 ? unit(queryVector) : undefined;
+    const done = new Set<number>();
+    if (qv) {
+      const dim = qv.length;
+      const hasVector = (id: number) => (this.#vectors[id] as Float32Array).length === dim;
+      if (this.#vectorCount <= EXACT_TAUGHT_VECTORS) {
+        for (let id = 0; id < this.taught.length; id++) {
+          if (!hasVector(id)) continue;
+          done.add(id);
+          consider(id, dot(qv, this.#vectors[id] as Float32Array));
+        }
+      } else {
+        this.#search ??= VectorIndex.build(this.#vectors, { rerank: VECTOR_RERANK });
+        for (const h of this.#search.search(qv, Math.max(k, VECTOR_RERANK))) {
+          done.add(h.id);
+          consider(h.id, h.score);
+        }
+      }
+      // Term candidates the vector search left out: scored exactly when they could still pass.
+      const w = this.settings.vectorWeight;
+      const floor = this.floor(true);
+      for (const id of shared.keys()) {
+        if (done.has(id)) continue;
+        done.add(id);
+        if (!hasVector(id)) consider(id, undefined);
+        else if (w + (1 - w) * termsOf(id) >= floor) consider(id, dot(qv, this.#vectors[id] as Float32Array));
+      }
+    } else {
+      for (const id of shared.keys()) consider(id, undefined);
+    }
+    out.sort((a, b) => b.similarity - a.similarity || b.taught.weight - a.taught.weight);
+    return out.slice(0, k);
+  }
+}

@@ -4,6 +4,7 @@
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
 import { answerTypeDecline, typeWords } from './answer-type.js';
+import { applyTeaching, type LearnedRanking } from './learned-rank.js';
 import { type Sentence, sentencesOf } from './passage-units.js';
 import {
   hybridRank,
@@ -12,6 +13,7 @@ import {
   type SemanticSettings,
   semanticEvidence,
 } from './semantic-rank.js';
+import type { TeachingIndex } from './teaching.js';
 import type { Answer, AnswerPassage, Span } from './types.js';
 
 /** Limits on questions and answers. */
@@ -66,6 +68,11 @@ export interface AnswerOptions {
    * caller can run it while the question's vector is being made elsewhere).
    */
   lexical?: LexicalStage;
+  /**
+   * What was taught (core/teaching.ts): the taught questions nearest this one lift or lower the
+   * passages they name, and a close taught `none` declines it (see core/learned-rank.ts).
+   */
+  teaching?: TeachingIndex;
 }
 
 /** What the lexical stage found for a question: its hits and its analysed terms. */
@@ -132,6 +139,7 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
   const stage = given && options.lexical ? options.lexical : lexicalStage(index, q, options, semantic);
   // A stage run for the semantic stage holds more candidates than a lexical answer keeps.
   const lexical = semantic ? stage.hits : stage.hits.slice(0, results + more);
+  const keep = results + more;
   const analyzed = stage.analyzed;
   const { coverage, words } = lexical[0]
     ? coverageOf(index, analyzed, lexical[0])
@@ -147,14 +155,28 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
       options.file,
       lexical.map((h) => h.passage.id),
     );
-    hits = hybridRank(index, lexical, evidence, settings).slice(0, results + more);
+    hits = hybridRank(index, lexical, evidence, settings);
   }
+  // What was taught moves passages in the whole ranking, before it is cut to what is kept.
+  let taught: LearnedRanking | undefined;
+  if (options.teaching) {
+    taught = applyTeaching(
+      index,
+      hits,
+      options.teaching,
+      { terms: analyzed, vector: options.queryVector },
+      { file: options.file, decide: options.decide !== false },
+    );
+    hits = taught.hits;
+  }
+  hits = hits.slice(0, keep);
   const similarity = evidence?.best;
   const base = {
     question: q,
     coverage,
     ...(similarity !== undefined ? { similarity } : {}),
     ...(options.file ? { article: options.file } : {}),
+    ...(taught?.learned ? { learned: taught.learned } : {}),
   };
 
   let declineReason: string | undefined;
@@ -168,11 +190,14 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
     const c = subject.length ? coverageOf(index, subject, lexical[0]) : undefined;
     lexicalWeak = !c || c.coverage < Math.max(minCoverage, FULL_COVERAGE);
   }
+  // A passage lifted strongly by a taught question answers like a strong semantic match.
   const semanticStrong =
-    evidence !== undefined &&
-    evidence.best >= settings.minSimilarity &&
-    evidence.margin >= settings.minMargin;
+    taught?.answers === true ||
+    (evidence !== undefined &&
+      evidence.best >= settings.minSimilarity &&
+      evidence.margin >= settings.minMargin);
   if (options.decide === false) declineReason = hits.length ? undefined : 'Nothing matches.';
+  else if (taught?.declineReason) declineReason = taught.declineReason;
   else if (analyzed.length === 0 && !semanticStrong)
     declineReason = 'The question has no words the articles could match.';
   else if (hits.length === 0) declineReason = 'No passage shares a word with the question.';
@@ -202,7 +227,8 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
   const composed = hits.map((h) => composePassage(index, h));
   // The answer type (core/answer-type.ts): passages that mention the subject but hold no
   // answer of the kind asked for (a price, a date, a name…) are shown as related instead.
-  const unsaid = options.decide === false ? undefined : answerTypeDecline(q, composed.slice(0, shown));
+  const unsaid =
+    options.decide === false || taught?.answers ? undefined : answerTypeDecline(q, composed.slice(0, shown));
   if (unsaid) return { ...base, answered: false, passages: [], more: [], suggestions: [], ...unsaid };
   return {
     ...base,

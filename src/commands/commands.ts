@@ -13,6 +13,7 @@ import {
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, ArticleMeta, Passage } from '../core/types.js';
 import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library.js';
+import type { Learning } from '../learning/learning.js';
 import type { FeedbackService } from '../learning/types.js';
 import type { Logger } from '../log.js';
 import type { Embedder } from '../semantic/embedder.js';
@@ -30,6 +31,8 @@ export interface Services {
   questionWorker?: Embedder & { readonly pending: number };
   /** Votes, picks and what was learned from them (absent when no store is configured, as in some tests). */
   feedback?: FeedbackService;
+  /** What was learned from picks: each answer reads its teaching for the serving snapshot. */
+  learning?: Learning;
   /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */
   close?: () => Promise<void>;
 }
@@ -172,6 +175,8 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
   if (!services.library.ready) return notReady();
   const index = services.library.index;
   const options: AnswerOptions = {};
+  const teaching = services.learning?.teachingFor(index);
+  if (teaching) options.teaching = teaching;
   if (req.results !== undefined) options.results = req.results;
   if (req.article !== undefined && req.article.trim() !== '') {
     const article = resolveArticle(services, req.article);

@@ -5,7 +5,12 @@
  * shortened. A hit counts only when the passage is shown (not cut off); MRR reads the
  * whole ranking (shown passages, then "more").
  */
-import { answerQuestion, DEFAULT_RESULTS, type SemanticSettings } from '../core/answer.js';
+import {
+  type AnswerOptions,
+  answerQuestion,
+  DEFAULT_RESULTS,
+  type SemanticSettings,
+} from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Passage } from '../core/types.js';
 
@@ -70,12 +75,16 @@ export function parseQuestionSet(json: unknown, source = 'question set'): Questi
 
 const RANK_DEPTH = 10;
 
-/** Evaluates a question set. Hits are judged on the ranking; declines separately. */
+/**
+ * Evaluates a question set. Hits are judged on the ranking; declines separately. `extra`: what was
+ * taught (AnswerOptions.teaching), for every question.
+ */
 export function evaluateQuestions(
   index: CorpusIndex,
   set: QuestionSet,
   queryVectors?: ReadonlyMap<string, Float32Array>,
   semantic?: Partial<SemanticSettings>,
+  extra: Pick<AnswerOptions, 'teaching'> = {},
 ): QuestionEval {
   const kinds: QuestionKind[] = ['lexical', 'paraphrase', 'typo', 'keyword', 'unanswerable'];
   const acc = new Map<
@@ -93,7 +102,7 @@ export function evaluateQuestions(
     if (!a) continue;
     a.n++;
     const queryVector = queryVectors?.get(item.q);
-    const v = queryVector ? { queryVector, ...(semantic ? { semantic } : {}) } : {};
+    const v = { ...extra, ...(queryVector ? { queryVector, ...(semantic ? { semantic } : {}) } : {}) };
     const ranked = answerQuestion(index, item.q, { results: RANK_DEPTH, more: 0, decide: false, ...v });
     const normal = answerQuestion(index, item.q, { results: DEFAULT_RESULTS, more: 0, ...v });
     const declined = !normal.answered;

@@ -30,7 +30,11 @@ export interface Explanation {
     similarity?: number;
     /** The semantic stage's evidence: the mixed score, and the best sentence with its cosine and the heading's. */
     semantic?: { score: number; sentence: string; sentenceSimilarity: number; headingSimilarity: number };
+    /** Taught questions that moved this passage (see core/learned-rank.ts). */
+    learned?: TaughtMove[];
   }[];
+  /** The taught `none` that declined the question, when one did. */
+  declinedBy?: TaughtMove;
   semantic?: {
     lexicalWeight: number;
     unitWeights: { passage: number; sentence: number; heading: number };
@@ -43,6 +47,15 @@ export interface Explanation {
   answered: boolean;
   coverage: number;
   reason?: string;
+}
+
+/** A taught question's effect, as explained. */
+export interface TaughtMove {
+  effect: 'lift' | 'lower' | 'decline';
+  /** 0..1 */
+  similarity: number;
+  question: string;
+  pickIds: number[];
 }
 
 export function explainQuestion(
@@ -83,6 +96,17 @@ export function explainQuestion(
       headingSimilarity: r3(e.heading),
     };
   };
+  const learned = new Map<number, TaughtMove[]>();
+  for (const m of answer.learned?.moves ?? []) {
+    const move: TaughtMove = {
+      effect: m.effect,
+      similarity: r3(m.similarity),
+      question: m.question,
+      pickIds: [...m.pickIds],
+    };
+    learned.set(m.passageId, [...(learned.get(m.passageId) ?? []), move]);
+  }
+  const declinedBy = answer.learned?.declinedBy;
   const passages = answer.passages.map((p) => {
     const v = vectors?.[p.passage.id];
     const sem = semanticOf(p.passage.id);
@@ -97,6 +121,7 @@ export function explainQuestion(
       parts: index.scoreParts(question, p.passage.id),
       ...(v && queryVector ? { similarity: Math.round(cosine(queryVector, v) * 1000) / 1000 } : {}),
       ...(sem ? { semantic: sem } : {}),
+      ...(learned.has(p.passage.id) ? { learned: learned.get(p.passage.id) } : {}),
     };
   });
   const first = index.ranking.prf ? index.search(question, { limit: index.ranking.prf.docs }) : [];
@@ -125,6 +150,14 @@ export function explainQuestion(
       : {}),
   };
   if (answer.declineReason) out.reason = answer.declineReason;
+  if (declinedBy) {
+    out.declinedBy = {
+      effect: 'decline',
+      similarity: r3(declinedBy.similarity),
+      question: declinedBy.question,
+      pickIds: [...declinedBy.pickIds],
+    };
+  }
   return out;
 }
 
@@ -162,6 +195,7 @@ export function renderExplain(e: Explanation, style: Style): string {
       `Decision: ${e.answered ? 'answered' : 'declined'} (key-word coverage ${Math.round(e.coverage * 100)}%)${e.reason ? ` — ${e.reason}` : ''}`,
     ),
   );
+  if (e.declinedBy) lines.push(`  ${taughtLine(e.declinedBy)}`);
   e.passages.forEach((p, i) => {
     lines.push(
       `${i + 1}. ${terminalSafe(p.label)}  score ${p.score}${p.similarity !== undefined ? `  cosine ${p.similarity}` : ''}`,
@@ -178,6 +212,15 @@ export function renderExplain(e: Explanation, style: Style): string {
       lines.push(style.dim(`   closest sentence: “${terminalSafe(p.semantic.sentence)}”`));
     }
     for (const part of p.parts) lines.push(`   BM25 ${part.term}: ${part.score}`);
+    for (const m of p.learned ?? []) lines.push(`   ${taughtLine(m)}`);
   });
   return lines.join('\n');
+}
+
+/** `lifted by a taught question (87% similar): "…", pick #12` */
+function taughtLine(m: TaughtMove): string {
+  const what = { lift: 'lifted by', lower: 'lowered by', decline: 'declined by' }[m.effect];
+  const verdict = m.effect === 'lift' ? '' : ' marked as not answered';
+  const picks = m.pickIds.map((id) => `#${id}`).join(', ');
+  return `${what} a taught question${verdict} (${Math.round(m.similarity * 100)}% similar): “${terminalSafe(m.question)}”, ${m.pickIds.length > 1 ? 'picks' : 'pick'} ${picks}`;
 }

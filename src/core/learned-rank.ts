@@ -9,7 +9,10 @@ import type { CorpusIndex, Hit } from './corpus-index.js';
 import type { AnalysedTerm, NearTaught, TeachingIndex } from './teaching.js';
 import type { LearnedEffects, LearnedMove } from './types.js';
 
-/** A lifted passage rises at most this fraction (times its strength) above the former best score. */
+/**
+ * A lifted passage rises at most this fraction (times its strength) above the former best score: a
+ * full lift puts it first, without pushing the others under the relevance cut-off.
+ */
 const ABOVE_BEST = 0.05;
 
 /** What teaching did to a ranking. */
@@ -63,7 +66,10 @@ export function applyTeaching(
   const lower = new Map<number, number>();
   const moves: LearnedMove[] = [];
   for (const n of movers) {
-    const strength = Math.min(1, n.taught.weight * n.similarity);
+    // Closeness runs from 0 at the threshold to 1 for the same question.
+    const min = s.minSimilarity[mode(n)];
+    const closeness = min < 1 ? Math.min(1, (n.similarity - min) / (1 - min)) : 1;
+    const strength = n.taught.weight * closeness;
     const effect = n.taught.verdict === 'answer' ? 'lift' : 'lower';
     const into = effect === 'lift' ? lift : lower;
     for (const id of new Set(n.taught.passageIds)) {
@@ -94,8 +100,9 @@ export function applyTeaching(
     }
     if (!hit) continue;
     if (amount > 0) {
-      const raised = Math.min(hit.score + amount * s.lift * best, best * (1 + ABOVE_BEST * amount));
-      hit.score = Math.max(hit.score, raised);
+      // At most a little above the former best, so the relevance cut-off keeps what it kept.
+      const ceiling = best * (1 + ABOVE_BEST * amount);
+      hit.score = Math.max(hit.score, Math.min(hit.score + amount * s.lift * ceiling, ceiling));
     } else if (amount < 0) hit.score = Math.max(0, hit.score + amount * s.lift * best);
   }
   const order = new Map(out.map((h, i) => [h, i]));

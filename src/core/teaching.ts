@@ -44,7 +44,10 @@ export interface TeachingSettings {
   minSimilarity: Readonly<{ vectors: number; terms: number }>;
   /** A taught `none` declines a question from this similarity (and the pick's weight at least `minDeclineWeight`). */
   declineSimilarity: Readonly<{ vectors: number; terms: number }>;
-  /** A full-strength lift (weight × similarity = 1) adds this fraction of the best score (a lowering takes it off). */
+  /**
+   * A full-strength lift adds this fraction of the best score (a lowering takes it off). A taught
+   * question's strength is its weight times its closeness: 0 at `minSimilarity`, 1 for the same question.
+   */
   lift: number;
   /** A lifted passage leading the answer with at least this strength answers a question the decline rule would decline. */
   overrideLift: number;

@@ -113,7 +113,14 @@ function untaughtFigures(
 export function measureTeachingWith(
   m: TeachingMeasure,
   vectors?: ReadonlyMap<string, Float32Array>,
-  parts: { untaught?: boolean } = {},
+  parts: {
+    /** Measure the untaught question sets (default true). */
+    untaught?: boolean;
+    /** Splits to measure (default both; a split left out has zero figures). */
+    splits?: readonly ('dev' | 'test')[];
+    /** Figures of an earlier call on the same data: its "before" and "without" are reused. */
+    baseline?: TeachingFigures;
+  } = {},
 ): TeachingFigures {
   const { index } = m;
   const teaching = teachingOf(index, m.taught, vectors, m.settings);
@@ -126,6 +133,7 @@ export function measureTeachingWith(
     });
   };
   const split = (name: 'dev' | 'test'): SplitTeaching => {
+    const base = parts.baseline?.[name];
     const items = m.rewordings.filter((r) => r.split === name && m.taught[r.teach]);
     const answers = items.filter((r) => r.verdict === 'answer');
     const nones = items.filter((r) => r.verdict === 'none');
@@ -147,23 +155,31 @@ export function measureTeachingWith(
       };
     };
     const out: SplitTeaching = {
-      answer: { n: answers.length, before: figures(false), after: figures(true) },
+      answer: { n: answers.length, before: base?.answer.before ?? figures(false), after: figures(true) },
       none: {
         n: nones.length,
-        before: rate(nones, (r) => !ask(r.question, false).answered),
+        before: base?.none.before ?? rate(nones, (r) => !ask(r.question, false).answered),
         after: rate(nones, (r) => !ask(r.question, true).answered),
       },
     };
     const set = m.untaught?.[name];
     if (set && parts.untaught !== false) {
       out.untaught = {
-        without: untaughtFigures(index, set, vectors),
+        without: base?.untaught?.without ?? untaughtFigures(index, set, vectors),
         with: untaughtFigures(index, set, vectors, teaching),
       };
     }
     return out;
   };
-  return { dev: split('dev'), test: split('test') };
+  const splits = parts.splits ?? ['dev', 'test'];
+  const empty = (): SplitTeaching => {
+    const zero = { hit1: 0, hit3: 0, declined: 0 };
+    return { answer: { n: 0, before: zero, after: zero }, none: { n: 0, before: 0, after: 0 } };
+  };
+  return {
+    dev: splits.includes('dev') ? split('dev') : empty(),
+    test: splits.includes('test') ? split('test') : empty(),
+  };
 }
 
 /**

@@ -36,6 +36,44 @@ function matchedTerms(index: CorpusIndex, id: number, terms: readonly AnalysedTe
 }
 
 /**
+ * The hits (copied, not changed) with each passage of `net` moved: by `net` × `lift` of the way to
+ * just above the best score (a lift; a passage not among the hits joins them) or to 0 (a lowering).
+ */
+function moved(
+  index: CorpusIndex,
+  hits: readonly Hit[],
+  net: ReadonlyMap<number, number>,
+  terms: readonly AnalysedTerm[],
+  lift: number,
+): Hit[] {
+  const out = hits.map((h) => ({ ...h }));
+  const best = out.reduce((m, h) => Math.max(m, h.score), 0) || 1;
+  const byId = new Map(out.map((h) => [h.passage.id, h]));
+  for (const [id, amount] of net) {
+    let hit = byId.get(id);
+    if (!hit && amount > 0) {
+      const matched = matchedTerms(index, id, terms);
+      hit = {
+        passage: index.passages[id] as Hit['passage'],
+        score: 0,
+        queryTerms: matched,
+        docTerms: matched,
+      };
+      out.push(hit);
+      byId.set(id, hit);
+    }
+    if (!hit) continue;
+    const share = Math.min(1, Math.abs(amount) * lift);
+    if (amount > 0) {
+      // At most a little above the former best, so the relevance cut-off keeps what it kept.
+      const ceiling = best * (1 + ABOVE_BEST * amount);
+      if (hit.score < ceiling) hit.score += share * (ceiling - hit.score);
+    } else if (amount < 0) hit.score -= share * Math.max(0, hit.score);
+  }
+  return out;
+}
+
+/**
  * The decline reason of a taught `none`, naming who taught it but not the taught question (another
  * person's words; `ask --explain` shows it).
  */
@@ -45,12 +83,13 @@ function declineReasonOf(near: NearTaught): string {
 }
 
 /**
- * Applies teaching to a ranking. `file`: the article filter (passages elsewhere are left alone);
- * `decide`: whether a taught `none` may decline.
+ * Applies teaching to a ranking (`hits` is not changed; with nothing taught near, it is returned
+ * as it is). `file`: the article filter (passages elsewhere are left alone); `decide`: whether a
+ * taught `none` may decline.
  */
 export function applyTeaching(
   index: CorpusIndex,
-  hits: readonly Hit[],
+  hits: Hit[],
   teaching: TeachingIndex,
   question: { terms: readonly AnalysedTerm[]; vector?: Float32Array | undefined },
   options: { file?: string | undefined; decide?: boolean } = {},
@@ -84,27 +123,11 @@ export function applyTeaching(
       });
     }
   }
-  const out = hits.map((h) => ({ ...h }));
-  const best = out.reduce((m, h) => Math.max(m, h.score), 0) || 1;
-  const byId = new Map(out.map((h) => [h.passage.id, h]));
+  if (moves.length === 0 && !near.some((n) => n.taught.verdict === 'none')) return { hits, answers: false };
   const net = new Map<number, number>();
   for (const id of new Set([...lift.keys(), ...lower.keys()]))
     net.set(id, (lift.get(id) ?? 0) - (lower.get(id) ?? 0));
-  for (const [id, amount] of net) {
-    let hit = byId.get(id);
-    if (!hit && amount > 0) {
-      const terms = matchedTerms(index, id, question.terms);
-      hit = { passage: index.passages[id] as Hit['passage'], score: 0, queryTerms: terms, docTerms: terms };
-      out.push(hit);
-      byId.set(id, hit);
-    }
-    if (!hit) continue;
-    if (amount > 0) {
-      // At most a little above the former best, so the relevance cut-off keeps what it kept.
-      const ceiling = best * (1 + ABOVE_BEST * amount);
-      hit.score = Math.max(hit.score, Math.min(hit.score + amount * s.lift * ceiling, ceiling));
-    } else if (amount < 0) hit.score = Math.max(0, hit.score + amount * s.lift * best);
-  }
+  const out = moved(index, hits, net, question.terms, s.lift);
   const order = new Map(out.map((h, i) => [h, i]));
   out.sort((a, b) => b.score - a.score || (order.get(a) as number) - (order.get(b) as number));
 

@@ -116,10 +116,11 @@ console.log(`Corpus: ${index.stats.passages} passages; ${taught.length} taught l
 const results: { settings: Partial<TeachingSettings>; figures: SplitTeaching }[] = [];
 // Lexical only: the lift stays as chosen with the semantic stage (the default); only the `terms`
 // thresholds are chosen.
-const weights = vectors ? [0.4, 0.5, 0.6, 0.7, 0.8] : [TEACHING.vectorWeight];
+const weights = vectors ? [0.4, 0.5, 0.6, 0.7] : [TEACHING.vectorWeight];
 const mins = vectors ? [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7] : [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const declines = [0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95];
-const lifts = vectors ? [0.5, 1, 2] : [TEACHING.lift];
+// Lifts from 1: below it a moderator's same question asked again would not put its passage first.
+const lifts = vectors ? [1, 2, 3, 5, 8] : [TEACHING.lift];
 for (const vectorWeight of weights)
   for (const min of mins)
     for (const decline of declines)
@@ -146,8 +147,8 @@ const ranked = results
   );
 /**
  * Where the dev figures do not tell thresholds apart (the same scores, weight and lift), the middle
- * of that plateau (the lower middle of an even count): first the move threshold, then the decline
- * threshold at it.
+ * (the lower middle of an even count) of the unbroken run of tried values holding the best one:
+ * first the move threshold, then the decline threshold at it.
  */
 function middleOfPlateau(best: (typeof results)[number]): (typeof results)[number] {
   const same = (r: (typeof results)[number]) =>
@@ -156,11 +157,16 @@ function middleOfPlateau(best: (typeof results)[number]): (typeof results)[numbe
     r.settings.vectorWeight === best.settings.vectorWeight &&
     r.settings.lift === best.settings.lift;
   const tied = ranked.filter(same);
-  const middle = (xs: number[]) =>
-    [...new Set(xs)].sort((a, b) => a - b)[Math.floor((new Set(xs).size - 1) / 2)];
-  const min = middle(tied.map(minOf));
+  const middle = (grid: number[], values: number[], at: number) => {
+    let lo = grid.indexOf(at);
+    let hi = lo;
+    while (lo > 0 && values.includes(grid[lo - 1] as number)) lo--;
+    while (hi < grid.length - 1 && values.includes(grid[hi + 1] as number)) hi++;
+    return grid[lo + Math.floor((hi - lo) / 2)] as number;
+  };
+  const min = middle(mins, tied.map(minOf), minOf(best));
   const atMin = tied.filter((r) => minOf(r) === min);
-  const decline = middle(atMin.map(declineOf));
+  const decline = middle(declines, atMin.map(declineOf), declineOf(atMin[0] ?? best));
   return atMin.find((r) => declineOf(r) === decline) ?? best;
 }
 console.log(`dev, no teaching: ${line(baseline.dev)}`);

@@ -3,7 +3,7 @@
  * question, a taught `none` declines one, a strong lift answers what the decline rule declines;
  * what does not teach (undone, a user's alone, a set-aside anchor) leaves the answers as they were;
  * two users agreeing do teach; fading and grouping; the answer path (`ask`) reads
- * `Services.learning`; `ask --explain` says what moved a passage.
+ * `Services.learning`; `ask --explain` says what moved a passage; measureTeaching on the pair set.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import { Library } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
 import { anchorOf } from '../src/learning/anchor.js';
 import { Learning } from '../src/learning/learning.js';
+import { measureTeaching } from '../src/eval/teach.js';
+import { loadPairSet } from '../scripts/lib/teach-data.js';
 import { createLogger } from '../src/log.js';
 import { explainQuestion, renderExplain } from '../src/render/explain.js';
 import { plainStyle } from '../src/render/terminal.js';
@@ -189,5 +191,26 @@ describe('the answer path', () => {
     const without = await ask({ ...services, learning: undefined } as Services, { question: SHARE_AGAIN });
     if (without.kind !== 'answer') throw new Error(without.message);
     expect(without.answer.learned).toBeUndefined();
+  });
+});
+
+describe('measureTeaching on the feedback pair set', () => {
+  it('asking each taught question again finds its passage first, or declines it', async () => {
+    const { taught } = await loadPairSet(
+      index,
+      path.join(root, 'test/eval/teach.jsonl'),
+      path.join(root, 'test/eval/rewordings.json'),
+    );
+    const again = taught.map((t, i) => ({
+      split: 'dev' as const,
+      teach: i,
+      question: t.question,
+      verdict: t.verdict,
+    }));
+    const figures = await measureTeaching({ index, taught, rewordings: again });
+    expect(figures.dev.answer.n + figures.dev.none.n).toBe(taught.length);
+    expect(figures.dev.answer.after).toEqual({ hit1: 1, hit3: 1, declined: 0 });
+    expect(figures.dev.none.after).toBe(1);
+    expect(figures.dev.answer.before.hit1).toBeLessThan(1);
   });
 });

@@ -98,6 +98,8 @@ export interface NearTaught {
 export const EXACT_TAUGHT_VECTORS = 1024;
 /** Candidates the sign-bit index re-scores exactly above EXACT_TAUGHT_VECTORS. */
 const VECTOR_RERANK = 64;
+/** Taught questions found by terms alone whose cosine is computed exactly (the best by terms). */
+const TERM_RESCORE = 64;
 
 /** A question's terms weighted by rarity: term → IDF × its analysed weight (the largest if repeated). */
 export function weightedTerms(index: CorpusIndex, terms: readonly AnalysedTerm[]): Map<string, number> {
@@ -125,7 +127,10 @@ export function termSimilarity(a: ReadonlyMap<string, number>, b: ReadonlyMap<st
 
 function unit(v: Float32Array): Float32Array {
   const n = Math.sqrt(dot(v, v));
-  return n > 0 ? v.map((x) => x / n) : v;
+  if (!(n > 0)) return v;
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = (v[i] as number) / n;
+  return out;
 }
 
 /** The similarity of two questions from their terms' overlap and, when given, their vectors' cosine. */
@@ -141,12 +146,14 @@ export class TeachingIndex {
   readonly settings: Readonly<TeachingSettings>;
   readonly #index: CorpusIndex;
   /** Term → the taught questions holding it, with the term's weight there. */
-  readonly #postings = new Map<string, { ids: number[]; weights: number[] }>();
+  readonly #postings = new Map<string, { ids: Int32Array; weights: Float64Array }>();
   readonly #totals: Float64Array;
   /** Unit-length vectors (empty where a taught question has none). */
   readonly #vectors: Float32Array[];
   readonly #vectorCount: number;
-  #search: VectorIndex | undefined;
+  readonly #search: VectorIndex | undefined;
+  /** Scratch per query (search is synchronous): shared term weight per taught question. */
+  readonly #shared: Float64Array;
 
   constructor(
     index: CorpusIndex,
@@ -157,20 +164,28 @@ export class TeachingIndex {
     this.taught = Object.freeze([...taught]);
     this.settings = Object.freeze({ ...TEACHING, ...settings });
     this.#totals = new Float64Array(taught.length);
+    this.#shared = new Float64Array(taught.length);
+    const lists = new Map<string, { ids: number[]; weights: number[] }>();
     taught.forEach((t, id) => {
       const w = weightedTerms(index, t.terms);
       this.#totals[id] = total(w);
       for (const [term, weight] of w) {
-        let p = this.#postings.get(term);
-        if (!p) this.#postings.set(term, (p = { ids: [], weights: [] }));
+        let p = lists.get(term);
+        if (!p) lists.set(term, (p = { ids: [], weights: [] }));
         p.ids.push(id);
         p.weights.push(weight);
       }
     });
+    for (const [term, p] of lists)
+      this.#postings.set(term, { ids: Int32Array.from(p.ids), weights: Float64Array.from(p.weights) });
     this.#vectors = taught.map((t) =>
       t.vector && t.vector.length > 0 ? unit(t.vector) : new Float32Array(0),
     );
     this.#vectorCount = this.#vectors.filter((v) => v.length > 0).length;
+    this.#search =
+      this.#vectorCount > EXACT_TAUGHT_VECTORS
+        ? VectorIndex.build(this.#vectors, { rerank: VECTOR_RERANK })
+        : undefined;
   }
 
   /** The lowest similarity at which a taught question does anything, by whether vectors took part. */
@@ -183,6 +198,10 @@ export class TeachingIndex {
   /**
    * The `k` taught questions nearest a question (its analysed terms and, when the semantic stage
    * ran, its vector), most similar first, leaving out those below `floor` (they do nothing).
+   * Candidates: the taught questions sharing a term, and the nearest by vector (every vector up to
+   * EXACT_TAUGHT_VECTORS, the sign-bit index's above). A taught question found by terms alone gets
+   * its exact cosine when it could pass with a cosine as high as the vector search's lowest and is
+   * among the TERM_RESCORE best of those by terms (otherwise it is taken not to pass).
    */
   nearest(
     terms: readonly AnalysedTerm[],
@@ -192,20 +211,20 @@ export class TeachingIndex {
     if (this.taught.length === 0 || k <= 0) return [];
     const q = weightedTerms(this.#index, terms);
     const qTotal = total(q);
-    // Shared term weight per taught question that shares a term.
-    const shared = new Map<number, number>();
+    const shared = this.#shared;
+    const touched: number[] = [];
     for (const [term, w] of q) {
       const p = this.#postings.get(term);
       if (!p) continue;
       for (let i = 0; i < p.ids.length; i++) {
         const id = p.ids[i] as number;
-        shared.set(id, (shared.get(id) ?? 0) + Math.min(w, p.weights[i] as number));
+        if (shared[id] === 0) touched.push(id);
+        shared[id] = (shared[id] as number) + Math.min(w, p.weights[i] as number);
       }
     }
     const termsOf = (id: number) => {
-      const s = shared.get(id) ?? 0;
       const sum = qTotal + (this.#totals[id] as number);
-      return sum > 0 ? (2 * s) / sum : 0;
+      return sum > 0 ? (2 * (shared[id] as number)) / sum : 0;
     };
     const out: { id: number; near: NearTaught }[] = [];
     const consider = (id: number, cosine: number | undefined) => {
@@ -216,35 +235,48 @@ export class TeachingIndex {
       }
     };
     const qv = queryVector && queryVector.length > 0 && this.#vectorCount > 0 ? unit(queryVector) : undefined;
-    const done = new Set<number>();
     if (qv) {
       const dim = qv.length;
       const hasVector = (id: number) => (this.#vectors[id] as Float32Array).length === dim;
-      if (this.#vectorCount <= EXACT_TAUGHT_VECTORS) {
+      const done = new Set<number>();
+      // Outside the vector search's results a cosine is at most about its lowest one.
+      let cap = 1;
+      if (!this.#search) {
         for (let id = 0; id < this.taught.length; id++) {
           if (!hasVector(id)) continue;
           done.add(id);
           consider(id, dot(qv, this.#vectors[id] as Float32Array));
         }
       } else {
-        this.#search ??= VectorIndex.build(this.#vectors, { rerank: VECTOR_RERANK });
-        for (const h of this.#search.search(qv, Math.max(k, VECTOR_RERANK))) {
+        const hits = this.#search.search(qv, Math.max(k, VECTOR_RERANK));
+        if (hits.length >= VECTOR_RERANK)
+          cap = Math.max(0, (hits[hits.length - 1] as { score: number }).score);
+        for (const h of hits) {
           done.add(h.id);
           consider(h.id, h.score);
         }
       }
-      // Term candidates the vector search left out: scored exactly when they could still pass.
+      // Term candidates the vector search left out: without a vector they count by terms; with
+      // one, those that could still pass with a cosine that high get their exact one (the
+      // TERM_RESCORE best by terms), the others are taken not to pass.
       const w = this.settings.vectorWeight;
       const floor = this.floor(true);
-      for (const id of shared.keys()) {
+      const rescore: { id: number; t: number }[] = [];
+      for (const id of touched) {
         if (done.has(id)) continue;
-        done.add(id);
         if (!hasVector(id)) consider(id, undefined);
-        else if (w + (1 - w) * termsOf(id) >= floor) consider(id, dot(qv, this.#vectors[id] as Float32Array));
+        else {
+          const t = termsOf(id);
+          if (w * cap + (1 - w) * t >= floor) rescore.push({ id, t });
+        }
       }
+      rescore.sort((a, b) => b.t - a.t || a.id - b.id);
+      for (const { id } of rescore.slice(0, TERM_RESCORE))
+        consider(id, dot(qv, this.#vectors[id] as Float32Array));
     } else {
-      for (const id of shared.keys()) consider(id, undefined);
+      for (const id of touched) consider(id, undefined);
     }
+    for (const id of touched) shared[id] = 0;
     // Most similar first; then the stronger; then the one taught first.
     out.sort(
       (a, b) =>

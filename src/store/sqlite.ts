@@ -51,13 +51,35 @@ export async function openSqliteStore(dir: string, options: SqliteStoreOptions =
     configure(raw, memory, busyTimeoutMs);
     checkIntegrity(raw, file);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-    await migrate(db, { flavor: 'sqlite', where: file, remedy: REMEDY });
+    await migrateRetrying(db, file);
   } catch (error) {
     if (db) await db.destroy().catch(() => undefined);
     if (raw.open) raw.close();
     throw error instanceof StoreError ? error : openError(error, file);
   }
   return new KyselyFeedbackStore(db, memory ? 'SQLite in memory' : `SQLite at ${file}`);
+}
+
+/** Attempts at migrating while another process holds the new file's lock. */
+const MIGRATE_ATTEMPTS = 6;
+
+/**
+ * Migrates; when several processes create a new database at once, SQLite may refuse one of them
+ * with "database is locked" (a lock upgrade is not waited for), so that one tries again.
+ */
+async function migrateRetrying(db: Kysely<Database>, file: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(db, { flavor: 'sqlite', where: file, remedy: REMEDY });
+      return;
+    } catch (error) {
+      const busy = /SQLITE_BUSY|database is locked|already exists/u.test(
+        `${describeError(error)} ${describeError((error as Error).cause)}`,
+      );
+      if (!busy || attempt >= MIGRATE_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 /** Creates the data folder if missing and checks that it can be written to. */

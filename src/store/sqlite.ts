@@ -65,7 +65,8 @@ const MIGRATE_ATTEMPTS = 6;
 
 /**
  * Migrates; when several processes create a new database at once, SQLite may refuse one of them
- * with "database is locked" (a lock upgrade is not waited for), so that one tries again.
+ * with "database is locked" (a lock upgrade is not waited for), or one finds a table another has
+ * just created: that one tries again, and then finds the migration done.
  */
 async function migrateRetrying(db: Kysely<Database>, file: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/** The store of every citebot a test starts without a DATA_DIR of its own: never the checkout's .data/. */
+const dataDir = mkdtempSync(path.join(tmpdir(), 'citebot-test-data-'));
 
 export default defineConfig({
   test: {
@@ -7,6 +13,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    env: { DATA_DIR: dataDir },
     // Two files at a time on two cores (vitest's default is cores − 1): many suites wait on child
     // processes, sockets and timers rather than the CPU.
     maxWorkers: 2,

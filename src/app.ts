@@ -5,7 +5,10 @@ import type { Services } from './commands/commands.js';
 import type { Config } from './config.js';
 import { PRF_SETTINGS } from './core/corpus-index.js';
 import { type EmbedProgress, Library } from './corpus/library.js';
+import { Feedback } from './learning/feedback.js';
+import { Learning } from './learning/learning.js';
 import type { Logger } from './log.js';
+import type { FeedbackStore } from './store/types.js';
 import type { Embedder } from './semantic/embedder.js';
 import { loadSemanticModel, SEMANTIC_MODELS } from './semantic/models.js';
 import { startWorkerEmbedder, type WorkerEmbedder } from './semantic/worker-embedder.js';
@@ -23,7 +26,16 @@ export interface ServiceOptions {
    * answer lexically at once and the semantic stage comes on when the background embedding ends.
    */
   waitForSemantic?: boolean;
+  /**
+   * The store of votes and picks (entry points open it from DATA_DIR). Without one (false or
+   * unset) the services have no feedback: answers carry no 👍/👎 and nothing taught applies.
+   */
+  store?: FeedbackStore | false;
 }
+
+/** How often a process looks for picks another process made (the store's revision). */
+export const FEEDBACK_SYNC_MS = 2_000;
+const DAY_MS = 86_400_000;
 
 /** Loads the corpus and returns the services. Throws StartupError when the corpus folder is unusable. */
 export async function createServices(
@@ -103,13 +115,70 @@ export async function createServices(
       `the corpus folder ${config.corpusDir} has no articles; every question will be declined. Put .txt or .md files there.`,
     );
   }
+  const feedback = options.store
+    ? await startFeedback(config, log, library, options.store, embedder)
+    : undefined;
   return {
     library,
     log,
     ...(embedder && passageEmbedder ? { embedder } : {}),
     ...(embedder && worker_ ? { questionWorker: worker_ } : {}),
+    ...(feedback ? { feedback: feedback.service, learning: feedback.learning } : {}),
     close: async () => {
+      feedback?.stop();
       await worker_?.close();
+      if (options.store) await options.store.close();
+    },
+  };
+}
+
+/**
+ * The feedback service on the store: what was taught is loaded now (question vectors made for
+ * new picks), old rows are purged now and daily, and picks made by other processes are picked up
+ * every FEEDBACK_SYNC_MS.
+ */
+async function startFeedback(
+  config: Config,
+  log: Logger,
+  library: Library,
+  store: FeedbackStore,
+  embedder: Embedder | undefined,
+): Promise<{ service: Feedback; learning: Learning; stop: () => void }> {
+  const learning = new Learning(embedder ? { embedder, model: embedder.model } : {});
+  const service = new Feedback({
+    store,
+    learning,
+    library,
+    log,
+    retentionDays: config.feedbackRetentionDays,
+    ...(embedder ? { model: embedder.model } : {}),
+  });
+  const purge = async () => {
+    try {
+      const r = await store.purge(Date.now() - config.feedbackRetentionDays * DAY_MS);
+      if (r.answers + r.votes + r.picks > 0) log.info('feedback: old rows deleted', { ...r });
+    } catch (err) {
+      log.warn('feedback: could not delete old rows', { error: (err as Error).message });
+    }
+  };
+  await purge();
+  try {
+    await service.refresh();
+  } catch (err) {
+    log.warn('feedback: could not load what was taught; answering without it', {
+      error: (err as Error).message,
+    });
+  }
+  const sync = setInterval(() => void service.sync(), FEEDBACK_SYNC_MS);
+  const daily = setInterval(() => void purge(), DAY_MS);
+  sync.unref();
+  daily.unref();
+  return {
+    service,
+    learning,
+    stop: () => {
+      clearInterval(sync);
+      clearInterval(daily);
     },
   };
 }

@@ -8,6 +8,8 @@ import { createServices, type ServiceOptions, StartupError } from './app.js';
 import type { Services } from './commands/commands.js';
 import { type Config, ConfigError, configSecrets, configWarnings, loadConfig } from './config.js';
 import { createLogger, LOG_LEVELS, type Logger } from './log.js';
+import { openStore } from './store/open.js';
+import { type FeedbackStore, StoreError } from './store/types.js';
 import { type Options, type ParsedArgs, parseCommandLine } from './terminal/args.js';
 
 export interface StartupOptions {
@@ -59,14 +61,28 @@ export function applyHeapGrowth(config: Config, log: Logger): void {
   log.debug('V8 heap growth capped', { percent: config.heapGrowthPercent });
 }
 
-/** Loads the corpus and builds the services; a corpus folder that can't be used ends the process with one line. */
+/** Opens the store in DATA_DIR; one that can't be opened ends the process with one line. */
+export async function openDataStore(config: Config): Promise<FeedbackStore> {
+  try {
+    return await openStore({ dataDir: config.dataDir });
+  } catch (err) {
+    if (err instanceof StoreError) fatal(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Opens the store (unless `options.store` says otherwise), loads the corpus and builds the
+ * services; a store or a corpus folder that can't be used ends the process with one line.
+ */
 export async function startServices(
   config: Config,
   log: Logger,
   options: ServiceOptions = {},
 ): Promise<Services> {
+  const store = options.store === undefined ? await openDataStore(config) : options.store;
   try {
-    return await createServices(config, log, options);
+    return await createServices(config, log, { ...options, store });
   } catch (err) {
     if (err instanceof StartupError) fatal(err.message);
     throw err;

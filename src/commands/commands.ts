@@ -359,6 +359,8 @@ export function help(services: Services): HelpResult {
 /** /reindex (permission checks belong to the surface that knows who asks). */
 export async function reindex(services: Services): Promise<ReindexResult> {
   const report = await services.library.reindex();
+  // What was taught, resolved against the new snapshot now rather than at its first question.
+  if (report.ok && services.library.ready) services.learning?.teachingFor(services.library.index);
   if (report.ok) {
     services.log.info('re-indexed', {
       files: report.files,

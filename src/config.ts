@@ -13,6 +13,10 @@ export interface Config {
   apiBase?: string;
   corpusDir: string;
   cacheDir: string;
+  /** Where the store lives (DATA_DIR: votes, picks, the answers they are on). */
+  dataDir: string;
+  /** Votes, picks and remembered answers older than this many days are deleted (FEEDBACK_RETENTION_DAYS). */
+  feedbackRetentionDays: number;
   maxFileBytes: number;
   logLevel: LogLevel;
   logJson: boolean;
@@ -84,6 +88,8 @@ export const CONFIG_VARIABLES = [
   'DISCORD_API_BASE',
   'CORPUS_DIR',
   'CACHE_DIR',
+  'DATA_DIR',
+  'FEEDBACK_RETENTION_DAYS',
   'MAX_FILE_BYTES',
   'LOG_LEVEL',
   'LOG_FORMAT',
@@ -270,6 +276,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     semanticMaxPassages: int('SEMANTIC_MAX_PASSAGES', Number.POSITIVE_INFINITY, 0, 10_000_000),
     corpusDir: path.resolve(cwd, get('CORPUS_DIR') ?? 'corpus'),
     cacheDir: path.resolve(cwd, get('CACHE_DIR') ?? '.cache'),
+    dataDir: path.resolve(cwd, get('DATA_DIR') ?? '.data'),
+    feedbackRetentionDays: int('FEEDBACK_RETENTION_DAYS', 180, 1, 36_500),
     maxFileBytes: int('MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel: (LOG_LEVELS.includes(level as LogLevel) ? level : 'info') as LogLevel,
     logJson: logFormat === 'json',

@@ -1,0 +1,39 @@
+/**
+ * Writes the store's methods share, each run inside the caller's transaction: the picks'
+ * revision counter, and the purge of old feedback (FEEDBACK_RETENTION_DAYS).
+ */
+import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { PurgeReport } from './types.js';
+
+/** Grows the picks' revision by one (inside the transaction that changed them). */
+export async function bumpRevision(trx: Transaction<Database>): Promise<void> {
+  await trx
+    .updateTable('citebot_meta')
+    .set({ value: sql<number>`${sql.ref('value')} + 1` })
+    .where('key', '=', 'revision')
+    .execute();
+}
+
+/**
+ * Deletes answers, votes and picks made before `before` (ms), with the votes of those answers
+ * (however recent) and the vectors of those picks; bumps the revision when picks went.
+ */
+export async function purgeBefore(trx: Transaction<Database>, before: number): Promise<PurgeReport> {
+  const oldAnswers = trx.selectFrom('answers').select('id').where('created_at', '<', before);
+  const votes = await trx
+    .deleteFrom('votes')
+    .where((eb) => eb.or([eb('created_at', '<', before), eb('answer_id', 'in', oldAnswers)]))
+    .executeTakeFirst();
+  const answers = await trx.deleteFrom('answers').where('created_at', '<', before).executeTakeFirst();
+  const oldPicks = trx.selectFrom('picks').select('id').where('created_at', '<', before);
+  await trx.deleteFrom('pick_vectors').where('pick_id', 'in', oldPicks).executeTakeFirst();
+  const picks = await trx.deleteFrom('picks').where('created_at', '<', before).executeTakeFirst();
+  if (picks.numDeletedRows > 0n) await bumpRevision(trx);
+  return {
+    answers: Number(answers.numDeletedRows),
+    votes: Number(votes.numDeletedRows),
+    picks: Number(picks.numDeletedRows),
+  };
+}

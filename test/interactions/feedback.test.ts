@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomIdSigner } from '../../src/discord/custom-id.js';
 import { LIMITS } from '../../src/discord/limits.js';
+import type { FeedbackService } from '../../src/learning/types.js';
 import { autocomplete, button, type Json, slashCommand, user } from '../harness/index.js';
 import { MOD_ROLE } from '../discord/setup.js';
 import { addFeedback, emojiId, rowsOf, selectChoice, selectOf, type WithFeedback } from './feedback-setup.js';
-import { described, type Handling, makeHandler } from './setup.js';
+import { described, type Handling, makeHandler, sleep } from './setup.js';
 
 let h: Handling;
 let fb: WithFeedback;
@@ -272,6 +273,56 @@ describe('/feedback', () => {
     const back = await click(emojiId(next, '◀️'), mod);
     expect(back.data?.embeds?.[0]?.title).toMatch(/page 1 of/u);
     expect(described(await click(emojiId(first, '▶️')))).toMatch(/Only moderators/u);
+  });
+});
+
+describe('a slow store', () => {
+  /** The real service, each call taking `ms` longer. */
+  function slowed(ms: number): FeedbackService {
+    const real = fb.feedback;
+    const later =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+      async (...a: A) => {
+        await sleep(ms);
+        return f.apply(real, a);
+      };
+    return {
+      remember: later(real.remember),
+      vote: later(real.vote),
+      pickMenu: later(real.pickMenu),
+      pick: later(real.pick),
+      teach: later(real.teach),
+      undo: later(real.undo),
+      confirm: later(real.confirm),
+      review: later(real.review),
+    };
+  }
+
+  it('is acknowledged inside the 3 s window: a vote edits its deferral, a pick follows its deferred update', async () => {
+    const { body } = await asked('open-source AI communities');
+    const voter = { user: user() };
+    h.services.feedback = slowed(300);
+    try {
+      // Arrived 1.9 s ago: 0.1 s are left before the deferral is due.
+      const down = await h.send(
+        button({ customId: emojiId(body, '👎'), ...voter }),
+        undefined,
+        Date.now() - 1900,
+      );
+      expect(down.calls.map((c) => c.kind)).toEqual(['respond', 'edit']);
+      expect(down.only()).toEqual({ type: 5, data: { flags: 64 } });
+      const edit = down.calls[1];
+      if (edit?.kind !== 'edit') throw new Error('no edit');
+      const menu = selectOf(edit.body);
+      const choice = selectChoice({ customId: menu.custom_id, values: ['none'], ...voter });
+      const picked = await h.send(choice, undefined, Date.now() - 1900);
+      expect(picked.calls.map((c) => c.kind)).toEqual(['respond', 'followUp']);
+      expect(picked.only()).toEqual({ type: 6 });
+      const follow = picked.calls[1];
+      expect(follow?.kind === 'followUp' && follow.body.flags).toBe(64);
+    } finally {
+      h.services.feedback = fb.feedback;
+    }
   });
 });
 

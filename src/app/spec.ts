@@ -312,7 +312,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       },
     ],
     discordHelp:
-      '`/feedback review [page]` · `/feedback teach question: passage: [verdict]` — moderators: undo or confirm what people picked after a 👎, or teach an answer.',
+      '`/feedback review [page]` · `/feedback teach question: [passage] [verdict]` — moderators: undo or confirm what people picked after a 👎, or teach an answer.',
   },
   {
     name: 'quit',

@@ -174,6 +174,11 @@ describe('the menu a 👎 opens', () => {
 });
 
 describe('/feedback', () => {
+  it('is in /help, from the command table', async () => {
+    const help = described((await h.send(slashCommand({ name: 'help', user: user() }))).only());
+    expect(help).toContain('`/feedback review [page]` · `/feedback teach question: [passage] [verdict]`');
+  });
+
   it('is refused to anyone but a moderator, in a server and in DMs', async () => {
     const refused = (
       await h.send(slashCommand({ name: 'feedback', subcommand: 'review', user: user() }))

@@ -15,7 +15,7 @@ import { DISCORD_MAX_RESULTS, MAX_QUESTION_CHARS, MAX_RESULTS } from '../src/app
 import { checkOptions, knowsOption, type RawOption } from '../src/app/check.js';
 import { discordHelpLines, terminalHelpLine } from '../src/app/help.js';
 import { COMMAND_ROUTES, routeFor } from '../src/app/routes.js';
-import { COMMAND_SPECS, commandsOf, RESULTS_BOUNDS } from '../src/app/spec.js';
+import { COMMAND_SPECS, type CommandSpec, commandsOf, RESULTS_BOUNDS } from '../src/app/spec.js';
 import { parseResultsOption, parseTerminalLine } from '../src/app/terminal.js';
 import { COMMAND_NAMES, COMMANDS } from '../src/discord/commands.js';
 
@@ -28,8 +28,34 @@ type Def = APIApplicationCommandBasicOption & { max_length?: number; min_value?:
 const slash = COMMANDS.filter(
   (c) => (c.type ?? ApplicationCommandType.ChatInput) === ApplicationCommandType.ChatInput,
 );
-const optionsOf = (c: (typeof COMMANDS)[number]): Def[] =>
-  'options' in c ? ((c.options ?? []) as Def[]) : [];
+const SUB = ApplicationCommandOptionType.Subcommand;
+
+/** What takes options: a slash command, or one subcommand of one (`name` as "command sub"). */
+interface Target {
+  name: string;
+  command: string;
+  sub?: string;
+  defs: Def[];
+}
+
+/** Every slash command's options: its own, or each of its subcommands'. */
+const targets: Target[] = slash.flatMap((c): Target[] => {
+  type Registered = { type: ApplicationCommandOptionType; name: string; options?: Def[] };
+  const options = ('options' in c ? (c.options ?? []) : []) as Registered[];
+  const subs = options.filter((o) => o.type === SUB);
+  if (subs.length === 0) return [{ name: c.name, command: c.name, defs: options as Def[] }];
+  return subs.map((s) => ({
+    name: `${c.name} ${s.name}`,
+    command: c.name,
+    sub: s.name,
+    defs: s.options ?? [],
+  }));
+});
+
+/** checkOptions of a target's options (wrapped in its subcommand when it is one). */
+function check(t: Target, options: RawOption[]): string | undefined {
+  return checkOptions(t.command, t.sub ? [{ name: t.sub, type: SUB, options }] : options);
+}
 
 /** A value of the option's type that every check accepts. */
 function fine(d: Def): unknown {
@@ -45,9 +71,9 @@ function fine(d: Def): unknown {
   }
 }
 
-/** The command's required options with fine values, and `name` set to `value`. */
-function given(c: (typeof COMMANDS)[number], name: string, value: unknown): RawOption[] {
-  const defs = optionsOf(c);
+/** The target's required options with fine values, and `name` set to `value`. */
+function given(t: Target, name: string, value: unknown): RawOption[] {
+  const defs = t.defs;
   const out: RawOption[] = defs
     .filter((d) => d.required && d.name !== name)
     .map((d) => ({ ...d, value: fine(d) }));
@@ -64,7 +90,7 @@ describe('the registration JSON', () => {
   });
 
   it('takes its bounds from the named constants', () => {
-    const ask = optionsOf(slash.find((c) => c.name === 'ask')!);
+    const ask = targets.find((t) => t.name === 'ask')!.defs;
     expect(ask.find((o) => o.name === 'question')?.max_length).toBe(MAX_QUESTION_CHARS);
     const results = ask.find((o) => o.name === 'results');
     expect(results?.max_value).toBe(DISCORD_MAX_RESULTS);
@@ -80,18 +106,38 @@ describe('the registration JSON', () => {
 
 describe('checkOptions against the registration', () => {
   it('knows every registered option, and no unregistered one', () => {
-    for (const c of slash) {
-      for (const o of optionsOf(c)) expect(knowsOption(c.name, o.name), `${c.name} ${o.name}`).toBe(true);
-      expect(checkOptions(c.name, [...given(c, '', ''), { name: 'bogus', type: S, value: 'x' }])).toBe(
-        `/${c.name} has no option "bogus". Try /help.`,
+    for (const t of targets) {
+      for (const o of t.defs) expect(knowsOption(t.name, o.name), `${t.name} ${o.name}`).toBe(true);
+      expect(check(t, [...given(t, '', ''), { name: 'bogus', type: S, value: 'x' }])).toBe(
+        `/${t.name} has no option "bogus". Try /help.`,
       );
     }
   });
 
+  it('a command with subcommands takes exactly one of them', () => {
+    const feedback = targets.filter((t) => t.command === 'feedback');
+    expect(feedback.map((t) => t.name)).toEqual(['feedback review', 'feedback teach']);
+    const use = 'Use one of /feedback review, /feedback teach. Try /help.';
+    expect(checkOptions('feedback', [])).toBe(use);
+    expect(checkOptions('feedback', [{ name: 'nope', type: SUB, options: [] }])).toBe(use);
+    expect(checkOptions('feedback', [{ name: 'page', type: I, value: 1 }])).toBe(use);
+    const review = { name: 'review', type: SUB, options: [] };
+    expect(checkOptions('feedback', [review, review])).toBe(use);
+    expect(checkOptions('feedback', [review])).toBeUndefined();
+  });
+
+  it('refuses a value outside an option’s choices', () => {
+    const teach = targets.find((t) => t.name === 'feedback teach')!;
+    expect(check(teach, given(teach, 'verdict', 'none'))).toBeUndefined();
+    expect(check(teach, given(teach, 'verdict', 'maybe'))).toBe(
+      'The option "verdict" must be one of: answer, none.',
+    );
+  });
+
   it('accepts a value at every bound and refuses one past it', () => {
     let bounds = 0;
-    for (const c of slash) {
-      for (const o of optionsOf(c)) {
+    for (const t of targets) {
+      for (const o of t.defs) {
         const cases: [unknown, boolean][] = [];
         if (o.max_length !== undefined)
           cases.push(['a'.repeat(o.max_length), true], ['a'.repeat(o.max_length + 1), false]);
@@ -99,8 +145,8 @@ describe('checkOptions against the registration', () => {
         if (o.max_value !== undefined) cases.push([o.max_value, true], [o.max_value + 1, false]);
         bounds += cases.length / 2;
         for (const [value, ok] of cases) {
-          const problem = checkOptions(c.name, given(c, o.name, value));
-          const what = `/${c.name} ${o.name}=${String(value).slice(0, 20)}`;
+          const problem = check(t, given(t, o.name, value));
+          const what = `/${t.name} ${o.name}=${String(value).slice(0, 20)}`;
           if (ok) expect(problem, what).toBeUndefined();
           else
             expect(problem, what).toMatch(
@@ -109,24 +155,25 @@ describe('checkOptions against the registration', () => {
         }
       }
     }
-    // question, both articles, section, sources' article; results and page, each at both ends.
-    expect(bounds).toBe(9);
+    // question, both articles, section, sources' article, teach's question and passage; results,
+    // /read's page and /feedback review's page, each at both ends.
+    expect(bounds).toBe(13);
   });
 
   it('needs every required option, and refuses a mistyped one', () => {
-    for (const c of slash) {
-      for (const o of optionsOf(c)) {
+    for (const t of targets) {
+      for (const o of t.defs) {
         if (o.required) {
           expect(
-            checkOptions(
-              c.name,
-              given(c, '', undefined).filter((g) => g.name !== o.name),
+            check(
+              t,
+              given(t, '', undefined).filter((g) => g.name !== o.name),
             ),
-          ).toBe(`/${c.name} needs the "${o.name}" option.`);
+          ).toBe(`/${t.name} needs the "${o.name}" option.`);
         }
         if (o.type === ApplicationCommandOptionType.User) continue;
         const wrong = o.type === S ? 42 : 'text';
-        expect(checkOptions(c.name, [{ name: o.name, type: o.type, value: wrong }])).toMatch(/must be /u);
+        expect(check(t, [{ name: o.name, type: o.type, value: wrong }])).toMatch(/must be /u);
       }
     }
   });
@@ -145,6 +192,9 @@ describe('the help texts', () => {
     for (const c of commandsOf('terminal')) expect(line).toMatch(new RegExp(`/${c.name}\\b`, 'u'));
     expect(line).not.toContain('/read');
     expect(line).toContain('/article [name]');
+    // /feedback is Discord's until the terminal has its own form of it.
+    if (!routeFor('terminal', 'feedback')) expect(line).not.toContain('/feedback');
+    expect(discordHelpLines().join('\n')).toContain('`/feedback review [page]`');
   });
 });
 
@@ -181,6 +231,47 @@ describe('routes and the terminal parser', () => {
     expect(parseTerminalLine('/nonsense x')).toEqual({ kind: 'unknown', name: 'nonsense' });
     expect(parseTerminalLine('/read a')).toEqual({ kind: 'elsewhere', name: 'read' });
     expect(parseTerminalLine('/ what')).toEqual({ kind: 'question', text: '/ what' });
+  });
+
+  it('reads a subcommand of a command that has them: the terminal’s, or one of another surface', () => {
+    const table: CommandSpec[] = [
+      {
+        name: 'feedback',
+        kind: 'chat',
+        route: 'feedback',
+        availability: 'servers',
+        audience: 'moderator',
+        surfaces: ['discord', 'terminal'],
+        subcommands: [
+          {
+            name: 'review',
+            description: 'r',
+            terminal: { usage: '/feedback review [page]', argument: 'optional' },
+          },
+          { name: 'teach', description: 't' },
+        ],
+      },
+    ];
+    expect(parseTerminalLine('/Feedback Review  2 ', table)).toEqual({
+      kind: 'command',
+      route: 'feedback',
+      name: 'feedback',
+      subcommand: 'review',
+      argument: '2',
+    });
+    expect(parseTerminalLine('/feedback teach x', table)).toEqual({
+      kind: 'elsewhere',
+      name: 'feedback teach',
+    });
+    // No subcommand named: the route says how to use it.
+    expect(parseTerminalLine('/feedback what', table)).toEqual({
+      kind: 'command',
+      route: 'feedback',
+      name: 'feedback',
+      argument: 'what',
+    });
+    expect(parseTerminalLine('/ask x', table)).toEqual({ kind: 'unknown', name: 'ask' });
+    expect(terminalHelpLine(table)).toBe('Commands: /feedback review [page]. Anything else is a question.');
   });
 
   it('reads --results within the terminal’s bound', () => {

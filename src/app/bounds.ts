@@ -16,3 +16,9 @@ export const MAX_BUTTON_ARG = 9999;
 
 /** The last page `/read page:` accepts: pages are numbered from 1, button arguments from 0. */
 export const MAX_READ_PAGE = MAX_BUTTON_ARG + 1;
+
+/** The last page `/feedback review page:` accepts: its ◀/▶ carry the page number as their argument. */
+export const MAX_REVIEW_PAGE = MAX_BUTTON_ARG;
+
+/** Longest `/feedback teach passage:` accepted: a passage picked from the list, or a verbatim piece of one. */
+export const PASSAGE_OPTION_CHARS = 300;

@@ -2,7 +2,7 @@
  * Both help texts' command lists, derived from the table: Discord's `/help` lines and the
  * terminal's one-line command summary.
  */
-import { commandsOf } from './spec.js';
+import { type CommandSpec, commandsOf, type TerminalForm } from './spec.js';
 
 /** Said after Discord's command lines: questions need no command in DMs and mentions. */
 export const DISCORD_PLAIN_QUESTIONS =
@@ -17,9 +17,18 @@ export function discordHelpLines(): string[] {
   return [...lines, DISCORD_PLAIN_QUESTIONS];
 }
 
-/** The terminal help's command summary: every terminal command, and that anything else is a question. */
-export function terminalHelpLine(): string {
-  const forms = commandsOf('terminal').flatMap((c) => (c.terminal ? [c.terminal] : []));
+/** How the terminal types a command: its own form, or each of its subcommands' (in table order). */
+function terminalForms(c: CommandSpec): TerminalForm[] {
+  const subs = (c.subcommands ?? []).flatMap((s) => (s.terminal ? [s.terminal] : []));
+  return [...(c.terminal ? [c.terminal] : []), ...subs];
+}
+
+/**
+ * The terminal help's command summary: every terminal command (a command with subcommands, each of
+ * the terminal's), and that anything else is a question.
+ */
+export function terminalHelpLine(specs: readonly CommandSpec[] = commandsOf('terminal')): string {
+  const forms = specs.flatMap(terminalForms);
   const listed = forms
     .filter((t) => !t.asks)
     .map((t) => (t.note ? `${t.usage} ${t.note}` : t.usage))

@@ -2,11 +2,15 @@
  * The name → route map both surfaces dispatch through, derived from the table. Discord names are
  * matched exactly; terminal names (and their aliases) case-insensitively.
  */
-import { COMMAND_SPECS, type Route, type Surface } from './spec.js';
+import { COMMAND_SPECS, type CommandSpec, type Route, type Surface } from './spec.js';
 
-function routesOf(surface: Surface): ReadonlyMap<string, Route> {
+/** Command name (and terminal alias) → route, for one surface of a table (the command table by default). */
+export function routesOf(
+  surface: Surface,
+  specs: readonly CommandSpec[] = COMMAND_SPECS,
+): ReadonlyMap<string, Route> {
   const map = new Map<string, Route>();
-  for (const c of COMMAND_SPECS) {
+  for (const c of specs) {
     if (!c.surfaces.includes(surface)) continue;
     if (surface === 'discord') {
       map.set(c.name, c.route);

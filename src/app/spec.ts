@@ -17,7 +17,9 @@ import {
   MAX_QUESTION_CHARS,
   MAX_READ_PAGE,
   MAX_RESULTS,
+  MAX_REVIEW_PAGE,
   NAME_OPTION_CHARS,
+  PASSAGE_OPTION_CHARS,
 } from './bounds.js';
 
 /** Where a command can be used. */
@@ -30,7 +32,8 @@ export type Audience = 'everyone' | 'moderator';
  * What the dispatch of every surface calls. `ask-message` is the message command (Ask citebot);
  * `article` and `quit` are the terminal's own.
  */
-export type Route = 'ask' | 'ask-message' | 'sources' | 'read' | 'help' | 'reindex' | 'article' | 'quit';
+export type Route =
+  'ask' | 'ask-message' | 'sources' | 'read' | 'help' | 'reindex' | 'feedback' | 'article' | 'quit';
 
 /**
  * Where a Discord command is offered. `everywhere`: servers, DMs with the bot and group DMs,
@@ -76,6 +79,19 @@ export interface TerminalForm {
   asks?: boolean;
 }
 
+/**
+ * A subcommand (`/feedback review`): registered as an option of type Subcommand holding its own
+ * options; checked, parsed and helped like a command of its own.
+ */
+export interface SubcommandSpec {
+  name: string;
+  /** Discord's description. */
+  description: string;
+  options?: readonly OptionSpec[];
+  /** How the terminal types it (`/feedback review [page]`), when the terminal has it. */
+  terminal?: TerminalForm;
+}
+
 /** One command. */
 export interface CommandSpec {
   name: string;
@@ -84,7 +100,9 @@ export interface CommandSpec {
   route: Route;
   /** Discord's description (slash commands). */
   description?: string;
+  /** Its options, or (exclusive with options) its subcommands. */
   options?: readonly OptionSpec[];
+  subcommands?: readonly SubcommandSpec[];
   availability: Availability;
   audience: Audience;
   surfaces: readonly Surface[];
@@ -241,6 +259,62 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     terminal: { usage: '/reindex', argument: 'none' },
   },
   {
+    name: 'feedback',
+    kind: 'chat',
+    route: 'feedback',
+    description: 'Moderators: review what people picked, and teach answers',
+    availability: 'servers',
+    audience: 'moderator',
+    surfaces: ['discord'],
+    subcommands: [
+      {
+        name: 'review',
+        description: 'Recent picks and votes, to undo or confirm picks',
+        options: [
+          {
+            type: ApplicationCommandOptionType.Integer,
+            name: 'page',
+            description: 'Start at this page (default 1, the newest)',
+            min_value: 1,
+            max_value: MAX_REVIEW_PAGE,
+          },
+        ],
+      },
+      {
+        name: 'teach',
+        description: 'Teach which passage answers a question (or that none does)',
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'question',
+            description: 'The question (recent ones are offered)',
+            required: true,
+            max_length: MAX_QUESTION_CHARS,
+            autocomplete: true,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'passage',
+            description: 'The passage that answers it (type words of its text)',
+            autocomplete: true,
+            max_length: PASSAGE_OPTION_CHARS,
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'verdict',
+            description: 'answer: the passage answers it (default); none: the articles don’t',
+            choices: [
+              { name: 'answer', value: 'answer' },
+              { name: 'none', value: 'none' },
+            ],
+          },
+        ],
+      },
+    ],
+    discordHelp:
+      '`/feedback review [page]` · `/feedback teach question: [passage] [verdict]` — moderators: undo or confirm what people picked after a 👎, or teach an answer.',
+  },
+  {
     name: 'quit',
     kind: 'chat',
     route: 'quit',
@@ -263,6 +337,11 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
 /** The commands of one surface, in table order. */
 export function commandsOf(surface: Surface): CommandSpec[] {
   return COMMAND_SPECS.filter((c) => c.surfaces.includes(surface));
+}
+
+/** The subcommand `sub` of command `name`, if there is one. */
+export function subcommandOf(name: string, sub: string): SubcommandSpec | undefined {
+  return COMMAND_SPECS.find((c) => c.name === name)?.subcommands?.find((s) => s.name === sub);
 }
 
 /** The Discord slash command called `name`, if there is one. */

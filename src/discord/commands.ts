@@ -16,6 +16,7 @@ export const COMMAND_NAMES = {
   read: 'read',
   help: 'help',
   reindex: 'reindex',
+  feedback: 'feedback',
 } as const;
 
 /** What `npm run deploy-commands` registers. */

@@ -1,5 +1,5 @@
 /**
- * Signed button ids: `a1.<action>.<answer id>.<arg>.<signature>`, where the signature is an
+ * Signed component ids: `a1.<action>.<answer id>.<arg>.<signature>`, where the signature is an
  * HMAC-SHA256 of everything before it. A tampered, foreign or truncated id fails verification.
  * The key comes from config (BUTTON_SECRET, or derived from the bot token), so buttons keep working
  * after a restart and on every instance; BUTTON_SECRET_PREVIOUS is also accepted while rotating.
@@ -13,9 +13,28 @@ import { LIMITS } from './limits.js';
  * more / full / post: an answer's buttons (the answer id is the store's key).
  * read: a page of /read (the id names the section, see read.ts). delete: 🗑 on a public
  * answer (the id is the asker's user id, so it works after the answer left the store).
+ * up / down: 👍 and 👎 (the id is the feedback service's answer id, so they work after a restart);
+ * pick: the "Which passage answers it?" menu a 👎 opens (same id). review: ◀/▶ of /feedback review
+ * (arg: the page); moderate: its Undo/Confirm menu (arg: the page it is on). Their id is REVIEW_ID.
  */
-export type ButtonAction = 'more' | 'full' | 'post' | 'read' | 'delete';
-const CODES: Record<ButtonAction, string> = { more: 'm', full: 'f', post: 'p', read: 'r', delete: 'd' };
+export type ButtonAction =
+  'more' | 'full' | 'post' | 'read' | 'delete' | 'up' | 'down' | 'pick' | 'review' | 'moderate';
+const CODES: Record<ButtonAction, string> = {
+  more: 'm',
+  full: 'f',
+  post: 'p',
+  read: 'r',
+  delete: 'd',
+  up: 'fu',
+  down: 'fd',
+  pick: 'fp',
+  review: 'fr',
+  moderate: 'fm',
+};
+/** The id part of /feedback review's components (they name no answer). */
+export const REVIEW_ID = 'review';
+/** What an id part may be: letters, digits, `-` and `_` (URL-safe), at most 40. */
+const ID_PART = /^[A-Za-z0-9_-]{1,40}$/u;
 const ACTIONS: ReadonlyMap<string, ButtonAction> = new Map(
   Object.entries(CODES).map(([action, code]) => [code, action as ButtonAction]),
 );
@@ -26,7 +45,7 @@ const SIG_CHARS = 22;
 export interface ButtonRef {
   action: ButtonAction;
   answerId: string;
-  /** Page (more, post, read), passage number (full) or 0 (delete). */
+  /** Page (more, post, read, review, moderate), passage number (full) or 0 (delete, up, down, pick). */
   arg: number;
 }
 
@@ -72,8 +91,7 @@ export class CustomIdSigner {
   }
 
   encode(ref: ButtonRef): string {
-    if (!/^[A-Za-z0-9]{1,40}$/u.test(ref.answerId))
-      throw new Error(`invalid answer id ${JSON.stringify(ref.answerId)}`);
+    if (!ID_PART.test(ref.answerId)) throw new Error(`invalid answer id ${JSON.stringify(ref.answerId)}`);
     if (!Number.isInteger(ref.arg) || ref.arg < 0 || ref.arg > MAX_BUTTON_ARG)
       throw new Error(`invalid button argument ${ref.arg}`);
     const body = `${PREFIX}.${CODES[ref.action]}.${ref.answerId}.${ref.arg}`;
@@ -91,7 +109,7 @@ export class CustomIdSigner {
     if (!this.#verified(parts.slice(0, 4).join('.'), sig)) return undefined;
     const action = ACTIONS.get(code);
     const arg = Number(argText);
-    if (!action || !/^\d{1,4}$/u.test(argText) || !/^[A-Za-z0-9]{1,40}$/u.test(answerId)) return undefined;
+    if (!action || !/^\d{1,4}$/u.test(argText) || !ID_PART.test(answerId)) return undefined;
     return { action, answerId, arg };
   }
 }

@@ -31,6 +31,13 @@ export const LIMITS = {
   customId: 100,
   /** Button label. */
   buttonLabel: 80,
+  /** A string select menu's options, and each option's label, description and value. */
+  selectOptions: 25,
+  selectOptionLabel: 100,
+  selectOptionDescription: 100,
+  selectOptionValue: 100,
+  /** A select menu's placeholder. */
+  selectPlaceholder: 150,
   /** A link button's url (also the longest url citebot puts in an embed or a Markdown link). */
   linkUrl: 512,
   /** Buttons per action row, rows per message. */

@@ -8,6 +8,7 @@ import type {
   APIActionRowComponent,
   APIButtonComponent,
   APIButtonComponentWithCustomId,
+  APIComponentInMessageActionRow,
   APIEmbed,
 } from 'discord-api-types/v10';
 import type { ArticleMeta, Origin } from '../core/types.js';
@@ -24,7 +25,8 @@ export type AllowedMentions = { parse: []; replied_user?: false } | { users: [st
 export interface ReplyPayload {
   content?: string;
   embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
+  /** Rows of buttons, or a row holding one select menu. */
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
   flags?: number;
   allowed_mentions: AllowedMentions;
 }

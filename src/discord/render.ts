@@ -22,6 +22,7 @@ import {
   plain,
   type ReplyPayload,
 } from './render-common.js';
+import { voteRow } from './render-feedback.js';
 import type { StoredAnswer } from './store.js';
 
 export {
@@ -32,6 +33,17 @@ export {
   renderNote,
   type ReplyPayload,
 } from './render-common.js';
+export {
+  PICK_NONE,
+  PICK_OTHER,
+  renderPicked,
+  renderPickMenu,
+  renderRefusal,
+  renderReview,
+  renderTeachHint,
+  renderVoted,
+  voteRow,
+} from './render-feedback.js';
 export { renderHelp, renderReindex, renderSources } from './render-info.js';
 export { readPages, type ReadRenderOptions, renderRead } from './render-read.js';
 
@@ -83,7 +95,7 @@ export function renderAnswerPage(
   const a = stored.answer;
   const question = truncate(escapeText(a.question), 300);
   const deletable = opts.posted || stored.deletable === true;
-  if (!a.answered) return renderDeclined(stored, deletable ? opts.signer : undefined, opts.posted === true);
+  if (!a.answered) return renderDeclined(stored, opts.signer, deletable, opts.posted === true);
   const passages = allPassages(stored);
   const pages = pageCount(stored);
   const p = Math.min(Math.max(page, 0), pages - 1);
@@ -118,6 +130,7 @@ export function renderAnswerPage(
         button(`Full passage ${n + 1}`, opts.signer.encode({ action: 'full', answerId: stored.id, arg: n })),
       );
     if (full.length) components.push({ type: 1, components: full.slice(0, LIMITS.buttonsPerRow) });
+    if (stored.feedbackId) components.push(voteRow(opts.signer, stored.feedbackId));
   }
   return payload({
     content,
@@ -143,14 +156,17 @@ function passageEmbed(ap: AnswerPassage, n: number, articles: readonly ArticleMe
 
 function renderDeclined(
   stored: StoredAnswer,
-  deleteWith: CustomIdSigner | undefined,
+  signer: CustomIdSigner,
+  deletable: boolean,
   posted: boolean,
 ): ReplyPayload {
   const a = stored.answer;
   const to = addressed(stored);
-  const components: APIActionRowComponent<APIButtonComponent>[] = deleteWith
-    ? [{ type: 1, components: [deleteButton(deleteWith, stored.userId)] }]
+  const components: APIActionRowComponent<APIButtonComponent>[] = deletable
+    ? [{ type: 1, components: [deleteButton(signer, stored.userId)] }]
     : [];
+  // 👎 on a decline says "it is answered": its menu lists the related passages, if any.
+  if (stored.feedbackId && !posted) components.push(voteRow(signer, stored.feedbackId));
   const flags = stored.private && !posted ? { flags: EPHEMERAL } : {};
   const mentions = to.allowed_mentions ? { allowed_mentions: to.allowed_mentions } : {};
   const content = `${to.prefix}**Q:** ${truncate(escapeText(a.question), 300)}`;

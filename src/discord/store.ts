@@ -27,6 +27,8 @@ export interface StoredAnswer {
   scopedTo?: ArticleMeta;
   /** A public answer in a server: it carries 🗑 Delete (for the asker and moderators). */
   deletable?: boolean;
+  /** The feedback service's id of this answer (it carries 👍/👎 when set). */
+  feedbackId?: string;
   createdAt: number;
 }
 

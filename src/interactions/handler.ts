@@ -8,6 +8,7 @@ import {
   type APIChatInputApplicationCommandInteraction,
   type APIMessageApplicationCommandInteraction,
   type APIMessageComponentButtonInteraction,
+  type APIMessageComponentSelectMenuInteraction,
   ApplicationCommandType,
   ComponentType,
   InteractionResponseType,
@@ -23,6 +24,8 @@ import { InteractionReply } from './reply.js';
 import { onAsk, onContextMenu } from './routes/ask.js';
 import { onAutocomplete } from './routes/autocomplete.js';
 import { onButton } from './routes/buttons.js';
+import { onPick } from './routes/feedback.js';
+import { onFeedback, onModerate } from './routes/feedback-command.js';
 import { onHelp, onSources } from './routes/info.js';
 import { onRead } from './routes/read.js';
 import { onReindex } from './routes/reindex.js';
@@ -30,6 +33,7 @@ import { createRuntime, type Runtime, type RuntimeDeps } from './runtime.js';
 import type { HandleInteraction } from './types.js';
 
 const UNKNOWN_KIND = 'citebot does not know that kind of interaction.';
+const NOT_VALID = 'This menu is not valid any more.';
 
 /**
  * The handler every transport calls. Given a Runtime (createRuntime), it shares its limits, queue and
@@ -74,6 +78,8 @@ async function route(rt: Runtime, reply: InteractionReply, raw: RawInteraction):
     case InteractionType.MessageComponent:
       if (raw.data.component_type === ComponentType.Button)
         return onButton(rt, reply, raw as APIMessageComponentButtonInteraction);
+      if (raw.data.component_type === ComponentType.StringSelect)
+        return onSelect(rt, reply, raw as APIMessageComponentSelectMenuInteraction);
       return reply.send(renderNote(UNKNOWN_KIND));
     default:
       return reply.send(renderNote(UNKNOWN_KIND));
@@ -99,7 +105,21 @@ async function onCommand(
       return onHelp(rt, reply);
     case COMMAND_NAMES.reindex:
       return onReindex(rt, reply, raw);
+    case COMMAND_NAMES.feedback:
+      return onFeedback(rt, reply, raw);
     default:
       return reply.send(renderNote(`Unknown command /${truncate(name, 32)}. Try /help.`, 'error'));
   }
+}
+
+/** A select menu: its signed id names it (the pick menu a 👎 opened, or a review page's Undo/Confirm). */
+async function onSelect(
+  rt: Runtime,
+  reply: InteractionReply,
+  raw: APIMessageComponentSelectMenuInteraction,
+): Promise<void> {
+  const ref = rt.signer.decode(raw.data.custom_id);
+  if (ref?.action === 'pick') return onPick(rt, reply, raw, ref.answerId);
+  if (ref?.action === 'moderate') return onModerate(rt, reply, raw, ref.arg);
+  return reply.send(renderNote(NOT_VALID, 'error'));
 }

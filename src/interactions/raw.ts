@@ -89,3 +89,12 @@ export function commandName(raw: RawInteraction): string {
   const data = raw.data as { name?: unknown } | undefined;
   return typeof data?.name === 'string' ? data.name : '';
 }
+
+/** The subcommand a command interaction names (`/feedback review`), with its own options. */
+export function subcommandOf(
+  raw: RawInteraction,
+): { name: string; options: readonly RawOption[] } | undefined {
+  const [first] = optionsOf(raw);
+  if (first?.type !== ApplicationCommandOptionType.Subcommand) return undefined;
+  return { name: first.name, options: first.options ?? [] };
+}

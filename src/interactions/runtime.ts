@@ -55,6 +55,11 @@ export interface Runtime {
   readonly queue: WorkQueue;
   /** Answers already posted to the channel: "Post to channel" works once per answer. */
   readonly posted: WeakSet<StoredAnswer>;
+  /**
+   * Per moderator, the question they chose "Another passage…" for after a 👎: offered first in
+   * `/feedback teach question:` (bounded: cleared past TEACH_HINTS).
+   */
+  readonly teachHints: Map<string, string>;
   /** Set when shutting down: new interactions are told citebot is restarting. */
   stopping: boolean;
 }
@@ -73,8 +78,18 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     cooldownNoticeAt: new Map(),
     queue: new WorkQueue({ concurrency: config.maxConcurrent, maxQueue: config.maxQueue }),
     posted: new WeakSet(),
+    teachHints: new Map(),
     stopping: false,
   };
+}
+
+/** Most moderators' teach hints kept at once. */
+export const TEACH_HINTS = 1000;
+
+/** Keeps the question a moderator wants to teach, for /feedback teach's autocomplete. */
+export function hintTeach(rt: Runtime, userId: string, question: string): void {
+  if (rt.teachHints.size >= TEACH_HINTS) rt.teachHints.clear();
+  rt.teachHints.set(userId, question);
 }
 
 /** The outcome of the per-user question limit. */

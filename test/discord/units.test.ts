@@ -817,7 +817,7 @@ describe('CustomIdSigner', () => {
   it('rejects a well-signed id with an unknown action or a bad answer id', () => {
     expect(signer.decode(forge('a1.z.abc.1'))).toBeUndefined();
     expect(signer.decode(forge('a1.M.abc.1'))).toBeUndefined();
-    expect(signer.decode(forge('a1.m.a-b.1'))).toBeUndefined();
+    expect(signer.decode(forge('a1.m.a+b.1'))).toBeUndefined();
     expect(signer.decode(forge('a1.m..1'))).toBeUndefined();
     expect(signer.decode(forge(`a1.m.${'a'.repeat(41)}.1`))).toBeUndefined();
   });
@@ -838,10 +838,17 @@ describe('CustomIdSigner', () => {
   });
 
   it('refuses to encode an invalid answer id, naming it', () => {
-    for (const answerId of ['', 'has-dash', 'dot.ted', 'ünï', 'x'.repeat(41)]) {
+    for (const answerId of ['', 'has space', 'plus+sign', 'dot.ted', 'ünï', 'x'.repeat(41)]) {
       expect(() => signer.encode({ action: 'more', answerId, arg: 0 })).toThrow(
         `invalid answer id ${JSON.stringify(answerId)}`,
       );
+    }
+  });
+
+  it('carries URL-safe ids (the feedback service’s: letters, digits, - and _)', () => {
+    for (const answerId of ['a-b_c', 'Zm9v-YmFy_Q', '-', '_'.repeat(40)]) {
+      const id = signer.encode({ action: 'up', answerId, arg: 0 });
+      expect(signer.decode(id)).toEqual({ action: 'up', answerId, arg: 0 });
     }
   });
 

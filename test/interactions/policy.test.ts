@@ -178,11 +178,12 @@ describe('bad input', () => {
     }
   });
 
-  it('a kind of interaction it does not handle (a modal, a select menu, a user command) gets a note', async () => {
+  it('a kind of interaction it does not handle (a modal, a user select menu, a user command) gets a note', async () => {
     const base = slashCommand({ name: 'help', user: user() });
     const modal = { ...base, type: 5, data: { custom_id: 'x', components: [] } };
+    // String selects are the feedback menus' (test/interactions/feedback.test.ts); a user select is nobody's.
     const select = { ...button({ customId: 'x', user: user() }) };
-    (select.data as { component_type: number }).component_type = 3;
+    (select.data as { component_type: number }).component_type = 5;
     const userCommand = { ...base, data: { ...base.data, type: 2, name: 'Profile' } };
     for (const raw of [modal, select, userCommand]) {
       const r = (await h.send(raw as never)).only();

@@ -7,12 +7,13 @@ import type {
   APIMessageApplicationCommandInteraction,
   APIUser,
 } from 'discord-api-types/v10';
-import { ask } from '../../commands/commands.js';
+import { type AskResult, ask } from '../../commands/commands.js';
 import { MAX_QUESTION_CHARS } from '../../core/answer.js';
 import { CONTEXT_MENU_NAME, FOR_OPTION } from '../../discord/commands.js';
 import { truncate } from '../../discord/escape.js';
 import { renderAnswerPage, renderNote } from '../../discord/render.js';
 import { BUSY, BUSY_MESSAGE, queued } from '../deadline.js';
+import { errorText } from '../guard.js';
 import { maySendHere } from '../permissions.js';
 import { booleanOption, inGuild, integerOption, optionsOf, stringOption } from '../raw.js';
 import type { InteractionReply, ReplyTarget } from '../reply.js';
@@ -51,14 +52,17 @@ export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): 
     return;
   }
   const { isPrivate, canPost, forUserId, deletable, ...askReq } = req;
-  const r = await queued(rt, to, isPrivate, (late) =>
-    ask(rt.services, late ? { ...askReq, lexicalOnly: true } : askReq),
-  );
-  if (r === BUSY) {
+  // Remembering the answer (for 👍/👎) is part of the job, so a slow store is deferred like a slow answer.
+  const done = await queued(rt, to, isPrivate, async (late) => {
+    const r = await ask(rt.services, late ? { ...askReq, lexicalOnly: true } : askReq);
+    return { r, feedbackId: r.kind === 'answer' ? await remember(rt, r, to.userId, isPrivate) : undefined };
+  });
+  if (done === BUSY) {
     // Overload is not the user's doing: the refused question does not count against their allowance.
     rt.questions.refund(to.userId);
     return to.send(renderNote(BUSY_MESSAGE));
   }
+  const { r, feedbackId } = done;
   if (r.kind === 'error') return to.send(renderNote(r.message, 'error'));
   const stored = rt.store.add({
     userId: to.userId,
@@ -73,9 +77,40 @@ export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): 
     ...(r.elsewhere?.length && r.answer.article
       ? { scopedTo: r.articles.find((a) => a.file === r.answer.article) }
       : {}),
+    ...(feedbackId ? { feedbackId } : {}),
   });
   await to.send(renderAnswerPage(stored, 0, { signer: rt.signer, canPost }));
 }
+
+/**
+ * Keeps the answer with the feedback service, for its 👍/👎; undefined (no buttons, the answer is shown
+ * anyway) without a service, when its store failed, or when the id it gave would not fit a button id.
+ */
+async function remember(
+  rt: Runtime,
+  r: AskResult,
+  askerId: string,
+  isPrivate: boolean,
+): Promise<string | undefined> {
+  const feedback = rt.services.feedback;
+  if (!feedback) return undefined;
+  try {
+    const id = await feedback.remember(r, { askerId, private: isPrivate, surface: 'discord' });
+    if (id !== undefined && !FEEDBACK_ID.test(id)) {
+      rt.services.log.warn('feedback answer id does not fit a button id; no votes on it', {
+        length: id.length,
+      });
+      return undefined;
+    }
+    return id;
+  } catch (err) {
+    rt.services.log.warn('could not remember an answer for feedback', { error: errorText(err) });
+    return undefined;
+  }
+}
+
+/** A feedback answer id as button ids carry it (the store promises URL-safe, at most 20 characters). */
+const FEEDBACK_ID = /^[A-Za-z0-9_-]{1,20}$/u;
 
 /** /ask question [results] [article] [private] [for] */
 export async function onAsk(

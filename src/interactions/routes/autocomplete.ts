@@ -1,6 +1,7 @@
 /**
  * Autocomplete of `question` (the typed text and suggestions from the index), `article` (titles and
- * files) and /read's `section`, under its own per-user limit (answered with no choices beyond it).
+ * files), /read's `section` and /feedback teach's options (feedback-autocomplete.ts), under its own
+ * per-user limit (answered with no choices beyond it).
  */
 import type { APIApplicationCommandAutocompleteInteraction } from 'discord-api-types/v10';
 import { COMMAND_NAMES, NAME_OPTION_CHARS } from '../../discord/commands.js';
@@ -10,6 +11,7 @@ import { commandName, focusedOption, optionsOf } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import { ALREADY_ACKNOWLEDGED, isDiscordCode, UNKNOWN_INTERACTION } from '../rest.js';
 import type { Runtime } from '../runtime.js';
+import { feedbackChoices } from './feedback-autocomplete.js';
 import { readSectionChoices } from './read.js';
 
 type Choice = { name: string; value: string };
@@ -29,7 +31,8 @@ export async function onAutocomplete(
       await reply.choices([]);
       return;
     }
-    await reply.choices(choices(rt, raw));
+    const isFeedback = commandName(raw) === COMMAND_NAMES.feedback;
+    await reply.choices(isFeedback ? await feedbackChoices(rt, raw) : choices(rt, raw));
   } catch (err) {
     if (isDiscordCode(err, UNKNOWN_INTERACTION) || isDiscordCode(err, ALREADY_ACKNOWLEDGED)) return;
     rt.services.log.warn('autocomplete failed', { error: errorText(err) });

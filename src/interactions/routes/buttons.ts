@@ -1,7 +1,7 @@
 /**
  * The buttons: More results / Previous, Full passage, Post to channel (their answer is in the store,
- * keyed by the id the signed custom_id carries), ◀/▶ of /read and 🗑 Delete (which carry what they need
- * in the custom_id itself).
+ * keyed by the id the signed custom_id carries), ◀/▶ of /read, 🗑 Delete, 👍/👎 and ◀/▶ of /feedback review
+ * (which carry what they need in the custom_id itself).
  */
 import type { APIMessageComponentButtonInteraction } from 'discord-api-types/v10';
 import { renderAnswerPage, renderFullPassage, renderNote } from '../../discord/render.js';
@@ -11,6 +11,8 @@ import type { InteractionReply } from '../reply.js';
 import { UnconfirmedWriteError } from '../rest.js';
 import { cooldown, type Runtime } from '../runtime.js';
 import { onDelete } from './delete.js';
+import { onVote } from './feedback.js';
+import { onReviewPage } from './feedback-command.js';
 import { onReadPage } from './read.js';
 
 const NOT_VALID = 'This button is not valid any more. Ask again with /ask.';
@@ -26,6 +28,11 @@ export async function onButton(
   // These two carry what they need in their id: no stored answer involved.
   if (ref.action === 'read') return onReadPage(rt, reply, raw, ref.answerId, ref.arg);
   if (ref.action === 'delete') return onDelete(rt, reply, raw, ref.answerId);
+  // Votes name the feedback service's answer, which says who may vote; review pages name no answer.
+  if (ref.action === 'up' || ref.action === 'down') {
+    return onVote(rt, reply, raw, ref.answerId, ref.action === 'up' ? 1 : -1);
+  }
+  if (ref.action === 'review') return onReviewPage(rt, reply, raw, ref.arg);
   const stored = rt.store.get(ref.answerId);
   if (!stored) {
     return reply.send(

@@ -1,0 +1,110 @@
+/**
+ * The real feedback service (src/learning/feedback.ts) on a real SQLite store in a temporary folder,
+ * added to a running handler's services; and the payloads and readers the feedback tests share.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ComponentType } from 'discord-api-types/v10';
+import type { Services } from '../../src/commands/commands.js';
+import type { CorpusIndex } from '../../src/core/corpus-index.js';
+import type { Answer } from '../../src/core/types.js';
+import { Feedback, type LearningEngine } from '../../src/learning/feedback.js';
+import { openStore } from '../../src/store/open.js';
+import type { FeedbackStore, PickRecord } from '../../src/store/types.js';
+import { button, type ButtonOptions, type Json } from '../harness/index.js';
+
+/**
+ * STAND-IN until src/learning/learning.ts is on main: what a pick's status is (a moderator's pick,
+ * or a user's another user agreed with or a moderator confirmed, is active). It lifts nothing.
+ */
+class StatusOnly implements LearningEngine {
+  #picks: PickRecord[] = [];
+  async load(picks: PickRecord[]) {
+    this.#picks = picks;
+    return [];
+  }
+  status(_index: CorpusIndex, pick: PickRecord) {
+    if (pick.undoneAt !== undefined) return 'undone' as const;
+    if (pick.byRole === 'moderator' || pick.confirmedAt !== undefined) return 'active' as const;
+    const key = (p: PickRecord) => `${p.question.toLowerCase()}\u0000${p.verdict}\u0000${p.anchors[0]?.hash}`;
+    const agree = this.#picks.filter((p) => key(p) === key(pick) && p.byUser !== pick.byUser);
+    return agree.length > 0 ? ('active' as const) : ('pending' as const);
+  }
+  liftedBy(_answer: Answer) {
+    return [];
+  }
+}
+
+export interface WithFeedback {
+  feedback: Feedback;
+  store: FeedbackStore;
+  /** Closes the store and removes its folder. */
+  close(): Promise<void>;
+}
+
+/** Gives `services` the real feedback service on a new SQLite store (in a temporary folder). */
+export async function addFeedback(services: Services): Promise<WithFeedback> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'citebot-feedback-'));
+  const store = await openStore({ dataDir });
+  const feedback = new Feedback({
+    store,
+    learning: new StatusOnly(),
+    library: services.library,
+    log: services.log,
+    retentionDays: 30,
+  });
+  await feedback.refresh();
+  services.feedback = feedback;
+  return {
+    feedback,
+    store,
+    async close() {
+      delete services.feedback;
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Component = {
+  type: number;
+  custom_id?: string;
+  label?: string;
+  emoji?: { name?: string };
+  options?: { label: string; value: string; description?: string }[];
+};
+
+/** The components of a message body or an interaction response, row by row. */
+export function rowsOf(body: Json): Component[][] {
+  const rows = (body?.data?.components ?? body?.components ?? []) as { components: Component[] }[];
+  return rows.map((r) => r.components);
+}
+
+/** The custom_id of the button showing `emoji` (👍, 👎, ◀️, ▶️). */
+export function emojiId(body: Json, emoji: string): string {
+  const found = rowsOf(body)
+    .flat()
+    .find((c) => c.emoji?.name === emoji);
+  if (!found?.custom_id) throw new Error(`no ${emoji} button`);
+  return found.custom_id;
+}
+
+/** The (first) select menu of a body. */
+export function selectOf(
+  body: Json,
+): Component & { custom_id: string; options: NonNullable<Component['options']> } {
+  const found = rowsOf(body)
+    .flat()
+    .find((c) => c.type === ComponentType.StringSelect);
+  if (!found?.custom_id || !found.options) throw new Error('no select menu');
+  return found as Component & { custom_id: string; options: NonNullable<Component['options']> };
+}
+
+/** An INTERACTION_CREATE `d` for a choice in a string select menu (type 3, component_type 3). */
+export function selectChoice(opts: ButtonOptions & { values: string[] }): Json {
+  const { values, ...rest } = opts;
+  const raw = button(rest) as Json;
+  raw.data = { custom_id: opts.customId, component_type: ComponentType.StringSelect, values };
+  return raw;
+}

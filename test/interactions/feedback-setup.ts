@@ -7,60 +7,45 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ComponentType } from 'discord-api-types/v10';
 import type { Services } from '../../src/commands/commands.js';
-import type { CorpusIndex } from '../../src/core/corpus-index.js';
-import type { Answer } from '../../src/core/types.js';
-import { Feedback, type LearningEngine } from '../../src/learning/feedback.js';
+import { Feedback } from '../../src/learning/feedback.js';
+import { Learning } from '../../src/learning/learning.js';
 import { openStore } from '../../src/store/open.js';
-import type { FeedbackStore, PickRecord } from '../../src/store/types.js';
+import type { FeedbackStore } from '../../src/store/types.js';
 import { button, type ButtonOptions, type Json } from '../harness/index.js';
-
-/**
- * STAND-IN until src/learning/learning.ts is on main: what a pick's status is (a moderator's pick,
- * or a user's another user agreed with or a moderator confirmed, is active). It lifts nothing.
- */
-class StatusOnly implements LearningEngine {
-  #picks: PickRecord[] = [];
-  async load(picks: PickRecord[]) {
-    this.#picks = picks;
-    return [];
-  }
-  status(_index: CorpusIndex, pick: PickRecord) {
-    if (pick.undoneAt !== undefined) return 'undone' as const;
-    if (pick.byRole === 'moderator' || pick.confirmedAt !== undefined) return 'active' as const;
-    const key = (p: PickRecord) => `${p.question.toLowerCase()}\u0000${p.verdict}\u0000${p.anchors[0]?.hash}`;
-    const agree = this.#picks.filter((p) => key(p) === key(pick) && p.byUser !== pick.byUser);
-    return agree.length > 0 ? ('active' as const) : ('pending' as const);
-  }
-  liftedBy(_answer: Answer) {
-    return [];
-  }
-}
 
 export interface WithFeedback {
   feedback: Feedback;
   store: FeedbackStore;
+  learning: Learning;
   /** Closes the store and removes its folder. */
   close(): Promise<void>;
 }
 
-/** Gives `services` the real feedback service on a new SQLite store (in a temporary folder). */
+/**
+ * Gives `services` the real feedback service on a new SQLite store (in a temporary folder), and the
+ * learning it teaches (answers read it: terms only, as without a semantic model).
+ */
 export async function addFeedback(services: Services): Promise<WithFeedback> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'citebot-feedback-'));
   const store = await openStore({ dataDir });
+  const learning = new Learning();
   const feedback = new Feedback({
     store,
-    learning: new StatusOnly(),
+    learning,
     library: services.library,
     log: services.log,
     retentionDays: 30,
   });
   await feedback.refresh();
   services.feedback = feedback;
+  services.learning = learning;
   return {
     feedback,
     store,
+    learning,
     async close() {
       delete services.feedback;
+      delete services.learning;
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

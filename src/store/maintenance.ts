@@ -2,7 +2,7 @@
  * Writes the store's methods share, each run inside the caller's transaction: the picks'
  * revision counter, and the purge of old feedback (FEEDBACK_RETENTION_DAYS).
  */
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { PurgeReport } from './types.js';

@@ -4,7 +4,7 @@
  * their schema number ("0001_…"); a database that ran a migration this code does not know was
  * written by a newer citebot and is refused, as is a database full of someone else's tables.
  */
-import { Migrator, sql } from 'kysely';
+import { Migrator, sql } from './kysely.js';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { describeError } from './errors.js';
 import type { MetaTable } from './schema.js';

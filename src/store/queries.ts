@@ -3,7 +3,7 @@
  * later): no dialect's own functions, only upserts (`on conflict`) and `returning`, which both
  * have. Writes that touch several rows, or a pick and the revision, run in one transaction.
  */
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import type { Kysely, Transaction } from 'kysely';
 import { describeError } from './errors.js';
 import { bumpRevision, purgeBefore } from './maintenance.js';

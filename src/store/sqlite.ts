@@ -7,7 +7,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from './kysely.js';
 import { describeError, errorCode, errorText } from './errors.js';
 import { migrate } from './migrations.js';
 import { KyselyFeedbackStore } from './queries.js';

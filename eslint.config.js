@@ -12,6 +12,10 @@ const NODE_HTTP = ['node:http', 'http'].map((name) => ({
   name,
   message: 'node:http belongs to the HTTP transport only (src/transports/http/).',
 }));
+const DATABASE = ['kysely', 'better-sqlite3'].map((name) => ({
+  name,
+  message: 'The database belongs to the store only (src/store/).',
+}));
 /** Node's built-in modules, with and without the node: prefix. */
 const BUILTINS = {
   paths: builtinModules.map((name) => ({ name, message: 'No Node built-ins here: this code is pure.' })),
@@ -65,9 +69,15 @@ export default tseslint.config(
   },
   // Everywhere in src/ (src/interactions/ and src/discord/ included): no discord.js, no node:http.
   // Tests, bench/ and scripts/ are free.
-  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP] }),
-  restrict(['src/transports/gateway/**/*.ts'], { paths: NODE_HTTP }),
-  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS] }),
+  // The database packages only in src/store/.
+  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP, ...DATABASE] }),
+  restrict(['src/transports/gateway/**/*.ts'], { paths: [...NODE_HTTP, ...DATABASE] }),
+  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS, ...DATABASE] }),
+  // The store: the database behind one interface, importing nothing else of ours.
+  restrict(['src/store/**/*.ts'], {
+    paths: [DISCORD_JS, ...NODE_HTTP],
+    patterns: [{ regex: '^\\.\\./', message: 'The store imports only the store (src/store/).' }],
+  }),
   // The command table is pure data: importable by every surface and transport.
   restrict(['src/app/**/*.ts'], {
     paths: [DISCORD_JS, ...BUILTINS.paths],

@@ -41,6 +41,12 @@ const cases: [file: string, source: string, refused: boolean][] = [
   ['src/config.ts', "import { LOG_LEVELS } from './log-levels.js';", false],
   ['src/discord/render-new.ts', "import type { Library } from '../corpus/library.js';", true],
   ['src/app/new.ts', "import { randomBytes } from 'node:crypto';", true],
+  ['src/learning/new.ts', "import { Kysely } from 'kysely';", true],
+  ['src/commands/new.ts', "import Sqlite from 'better-sqlite3';", true],
+  ['src/transports/http/new.ts', "import { Kysely } from 'kysely';", true],
+  ['src/store/new.ts', "import { Kysely } from 'kysely';", false],
+  ['src/store/new.ts', "import type { Passage } from '../core/types.js';", true],
+  ['src/store/new.ts', "import type { FeedbackStore } from './types.js';", false],
   [
     'test/new.test.ts',
     "import { Client } from 'discord.js';\nimport { createServer } from 'node:http';",

@@ -33,7 +33,21 @@ export type Audience = 'everyone' | 'moderator';
  * `article` and `quit` are the terminal's own.
  */
 export type Route =
-  'ask' | 'ask-message' | 'sources' | 'read' | 'help' | 'reindex' | 'feedback' | 'article' | 'quit';
+  | 'ask'
+  | 'ask-message'
+  | 'sources'
+  | 'read'
+  | 'help'
+  | 'reindex'
+  | 'feedback'
+  | 'article'
+  | 'quit'
+  | 'vote-up'
+  | 'vote-down'
+  | 'pick'
+  | 'review'
+  | 'undo'
+  | 'confirm';
 
 /**
  * Where a Discord command is offered. `everywhere`: servers, DMs with the bot and group DMs,
@@ -125,6 +139,24 @@ export const RESULTS_BOUNDS: Readonly<Record<Surface, { min: number; max: number
 
 const { min: minResults, max: maxResults } = RESULTS_BOUNDS.discord;
 
+/**
+ * A command of the terminal only (the operator's feedback: `/good`, `/bad`, `/pick`, `/review`,
+ * `/undo`, `/confirm`), as a one-entry list to spread into the table.
+ */
+function terminalOnly(name: string, route: Route, terminal: TerminalForm): CommandSpec[] {
+  return [
+    {
+      name,
+      kind: 'chat',
+      route,
+      availability: 'everywhere',
+      audience: 'everyone',
+      surfaces: ['terminal'],
+      terminal,
+    },
+  ];
+}
+
 /** Every command, in registration order. */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   {
@@ -201,6 +233,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     surfaces: ['terminal'],
     terminal: { usage: '/article [name]', argument: 'optional' },
   },
+  ...terminalOnly('good', 'vote-up', { usage: '/good', argument: 'none' }),
+  ...terminalOnly('bad', 'vote-down', { usage: '/bad', argument: 'none' }),
+  ...terminalOnly('pick', 'pick', { usage: '/pick N|none', argument: 'required' }),
+  ...terminalOnly('review', 'review', { usage: '/review [page]', argument: 'optional' }),
+  ...terminalOnly('undo', 'undo', { usage: '/undo ID', argument: 'required' }),
+  ...terminalOnly('confirm', 'confirm', { usage: '/confirm ID', argument: 'required' }),
   {
     name: 'read',
     kind: 'chat',

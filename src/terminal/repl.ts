@@ -6,7 +6,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Route } from '../app/spec.js';
 import { parseTerminalLine } from '../app/terminal.js';
-import { ask, help, reindex, type Services, sources } from '../commands/commands.js';
+import { type AskRequest, ask, help, reindex, type Services, sources } from '../commands/commands.js';
 import {
   plainStyle,
   renderAsk,
@@ -18,6 +18,14 @@ import {
   ttyStyle,
   wrapText,
 } from '../render/terminal.js';
+import {
+  type FeedbackSession,
+  moderateCommand,
+  pickCommand,
+  rememberAnswer,
+  reviewCommand,
+  voteCommand,
+} from './feedback.js';
 
 export interface TerminalOptions {
   input: Readable;
@@ -31,6 +39,8 @@ export interface TerminalOptions {
 export interface Session {
   /** The /article filter: the questions after it look only in this article. */
   article?: { file: string; title: string };
+  /** The last answer, for /good, /bad and /pick. */
+  feedback?: FeedbackSession;
 }
 
 /** Exit status after Ctrl-C ended the prompt (128 + SIGINT), as a shell reports an interrupted program. */
@@ -89,9 +99,29 @@ const TERMINAL_ROUTES: Partial<Record<Route, TerminalRoute>> = {
   sources: (services, arg, { style }) => renderSources(sources(services, arg || undefined), style),
   article: (services, arg, { style, session }) => articleCommand(services, arg, session, style),
   reindex: async (services, _arg, { style }) => renderReindex(await reindex(services), style),
-  ask: async (services, arg, { style, filter }) =>
-    renderAsk(await ask(services, { question: arg, ...filter }), style),
+  ask: (services, arg, { style, session, filter }) =>
+    answer(services, { question: arg, ...filter }, session, style),
+  'vote-up': (services, _arg, { style, session }) =>
+    voteCommand(services, 1, (session.feedback ??= {}), style),
+  'vote-down': (services, _arg, { style, session }) =>
+    voteCommand(services, -1, (session.feedback ??= {}), style),
+  pick: (services, arg, { style, session }) => pickCommand(services, arg, (session.feedback ??= {}), style),
+  review: (services, arg, { style }) => reviewCommand(services, arg, style),
+  undo: (services, arg, { style }) => moderateCommand(services, 'undo', arg, style),
+  confirm: (services, arg, { style }) => moderateCommand(services, 'confirm', arg, style),
 };
+
+/** A question's answer, remembered for the feedback commands (with their hint under it). */
+async function answer(services: Services, req: AskRequest, session: Session, style: Style): Promise<string> {
+  const result = await ask(services, req);
+  const text = renderAsk(result, style);
+  if (result.kind !== 'answer') return text;
+  const hint = await rememberAnswer(services, result, (session.feedback ??= {}));
+  return hint
+    ? `${text}
+${style.dim(hint)}`
+    : text;
+}
 
 /**
  * Handles one line of input and returns the text to print (undefined for a blank line, null to quit).
@@ -110,7 +140,7 @@ export async function handleLine(
     case 'blank':
       return undefined;
     case 'question':
-      return renderAsk(await ask(services, { question: parsed.text, ...filter }), style);
+      return answer(services, { question: parsed.text, ...filter }, session, style);
     case 'unknown':
       return style.warn(`Unknown command /${terminalSafe(parsed.name.slice(0, 40))}. Try /help.`);
     case 'elsewhere':

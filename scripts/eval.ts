@@ -7,6 +7,10 @@
  * npm run eval -- --cranfield [DIR]     Cranfield-1400 (default ../shared/cranfield), with Lunr beside it
  * npm run eval -- --cranfield --prepare only embeds (and caches) the Cranfield texts
  * npm run eval -- --questions FILE --corpus DIR
+ * npm run eval -- --teach FILE [--rewordings FILE]
+ *                                       learning: FILE's picks imported into a temporary store, then the
+ *                                       pair set's second wordings (default test/eval/rewordings.json)
+ *                                       and both splits with and without them (scripts/lib/eval-teach.ts)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -35,6 +39,7 @@ import {
   summarize,
 } from '../src/eval/questions.js';
 import { embedPassages, loadUseLite, USE_LITE } from '../src/semantic/embedder.js';
+import { evalTeach } from './lib/eval-teach.js';
 import { buildLunr } from './lib/peers.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -56,6 +61,8 @@ const { values } = parseArgs({
     cranfield: { type: 'string' },
     lexical: { type: 'boolean', default: false },
     prepare: { type: 'boolean', default: false },
+    teach: { type: 'string' },
+    rewordings: { type: 'string', default: path.join(root, 'test/eval/rewordings.json') },
   },
 });
 
@@ -299,5 +306,17 @@ async function cranfieldVectors(
   return { plan, texts, queries: new Map(queryTexts.map((q) => [q, texts.get(q) as Float32Array])) };
 }
 
+async function teach(file: string): Promise<void> {
+  const set = async (f: string) => parseQuestionSet(JSON.parse(await readFile(f, 'utf8')), f);
+  await evalTeach({
+    index: CorpusIndex.build((await loadCorpus(values.corpus)).sources),
+    teachFile: file,
+    rewordingsFile: path.resolve(values.rewordings),
+    untaught: { dev: await set(SPLITS.dev), test: await set(SPLITS.test) },
+    lexical: values.lexical,
+  });
+}
+
 if (values.cranfield !== undefined) await cranfield(path.resolve(values.cranfield));
+else if (values.teach !== undefined) await teach(path.resolve(values.teach));
 else await questionSets();

@@ -63,6 +63,11 @@ export interface TeachingMeasure {
   rewordings: readonly Rewording[];
   untaught?: Partial<Record<'dev' | 'test', QuestionSet>>;
   settings?: Partial<TeachingSettings>;
+  /**
+   * What was taught, as the bot would hold it (src/learning/learning.ts, from a store); default:
+   * `taught` as moderators' picks. `taught` still says which passage each rewording expects.
+   */
+  teaching?: TeachingIndex;
 }
 
 /** The taught lines as a moderator's picks would teach them (weight 1), with their vectors by text. */
@@ -123,7 +128,7 @@ export function measureTeachingWith(
   } = {},
 ): TeachingFigures {
   const { index } = m;
-  const teaching = teachingOf(index, m.taught, vectors, m.settings);
+  const teaching = m.teaching ?? teachingOf(index, m.taught, vectors, m.settings);
   const ask = (q: string, withTeaching: boolean) => {
     const queryVector = vectors?.get(q.trim());
     return answerQuestion(index, q, {

@@ -65,20 +65,30 @@ describe('deploy-commands', () => {
     server = await FakeDiscord.start();
     const first = await runNpm(['run', 'deploy-commands'], envFor(server.apiBase));
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('Registered 6 commands globally');
+    expect(first.stdout).toContain(`Registered ${COMMANDS.length} commands globally`);
     const puts = server.findRequests({ method: 'PUT', route: `/applications/${APPLICATION_ID}/commands` });
     expect(puts).toHaveLength(1);
     const body = puts[0]?.body as Record<string, unknown>[];
     const byName = Object.fromEntries(body.map((c) => [c.name, c]));
-    expect(Object.keys(byName).sort()).toEqual(['Ask citebot', 'ask', 'help', 'read', 'reindex', 'sources']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'Ask citebot',
+      'ask',
+      'feedback',
+      'help',
+      'read',
+      'reindex',
+      'sources',
+    ]);
     for (const name of ['ask', 'sources', 'read', 'help', 'Ask citebot']) {
       expect(byName[name]).toMatchObject({ contexts: [0, 1, 2], integration_types: [0, 1] });
     }
-    expect(byName.reindex).toMatchObject({
-      contexts: [0, 1],
-      integration_types: [0],
-      default_member_permissions: '32',
-    });
+    for (const name of ['reindex', 'feedback']) {
+      expect(byName[name]).toMatchObject({
+        contexts: [0, 1],
+        integration_types: [0],
+        default_member_permissions: '32',
+      });
+    }
     expect(byName['Ask citebot']).toMatchObject({ type: 3 });
     const ask = byName.ask as {
       options: {

@@ -1,0 +1,128 @@
+/**
+ * `npm run eval -- --teach FILE [--rewordings FILE] [--lexical]`: learning, measured as it runs.
+ * The picks in FILE are imported into a fresh temporary store (the same checks as
+ * `npm run feedback -- import`), loaded back into the learning as a bot would load them, and
+ * then the pair set's second wordings (test/eval/rewordings.json: each names the 0-based line of
+ * FILE it rewords) and both question splits are asked with and without what was taught.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CorpusIndex } from '../../src/core/corpus-index.js';
+import { embedIndex } from '../../src/corpus/library.js';
+import type { QuestionSet } from '../../src/eval/questions.js';
+import { measureTeaching, type Rewording, type SplitTeaching, type TeachLine } from '../../src/eval/teach.js';
+import { AnchorResolver } from '../../src/learning/anchor.js';
+import { Learning } from '../../src/learning/learning.js';
+import { picksFromLines, resolvePickLines } from '../../src/learning/transfer.js';
+import { loadUseLite } from '../../src/semantic/embedder.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+
+/** The issue's targets, for the ✔/✘ column. */
+const TARGETS = { hit3: 0.9, hit1: 0.75, untaught: 0.02, none: 0.9 };
+
+const f2 = (x: number) => x.toFixed(2);
+
+export async function evalTeach(options: {
+  index: CorpusIndex;
+  teachFile: string;
+  rewordingsFile: string;
+  untaught: Record<'dev' | 'test', QuestionSet>;
+  lexical: boolean;
+}): Promise<void> {
+  let { index } = options;
+  const embedder = options.lexical ? undefined : await loadUseLite();
+  if (embedder) index = await embedIndex(index, embedder);
+  const dir = await mkdtemp(path.join(tmpdir(), 'citebot-eval-teach-'));
+  const store = await openSqliteStore(dir);
+  try {
+    const { lines, bad } = resolvePickLines(index, await readFile(options.teachFile, 'utf8'));
+    for (const b of bad) console.log(`${options.teachFile}:${b.line}: skipped: ${b.reason}`);
+    for (const pick of picksFromLines(lines)) await store.addPick(pick);
+    const picks = await store.activePicks();
+    const learning = new Learning(embedder ? { embedder, model: embedder.model } : {});
+    await learning.load(picks, []);
+    const teaching = learning.teachingFor(index);
+    // Which passage each line of FILE expects (0-based, as the rewordings name them), from the store's picks.
+    const resolver = new AnchorResolver(index);
+    const taught: TeachLine[] = [];
+    picks.forEach((p, k) => {
+      const line = lines[k]?.line;
+      if (line === undefined) return;
+      taught[line - 1] = {
+        question: p.question,
+        verdict: p.verdict,
+        passageIds: p.anchors.flatMap((a) => resolver.resolve(a)?.id ?? []),
+      };
+    });
+    const rewordings = (JSON.parse(await readFile(options.rewordingsFile, 'utf8')) as { items: Rewording[] })
+      .items;
+    const figures = await measureTeaching({
+      index,
+      taught,
+      rewordings,
+      untaught: options.untaught,
+      ...(teaching ? { teaching } : {}),
+      ...(embedder ? { embed: (texts: string[]) => embedder.embed(texts) } : {}),
+    });
+    console.log(
+      `Learning: ${picks.length} picks imported from ${path.relative(process.cwd(), options.teachFile)} into a temporary store` +
+        `${bad.length ? ` (${bad.length} lines skipped)` : ''}; ${embedder ? `semantic (${embedder.model})` : 'lexical only'}`,
+    );
+    console.log(renderTeaching(figures.dev, figures.test));
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The targets' table: dev and test side by side, before → after, with the target met or not. */
+function renderTeaching(dev: SplitTeaching, test: SplitTeaching): string {
+  const mark = (ok: boolean) => (ok ? '✔' : '✘');
+  const row = (
+    name: string,
+    target: string,
+    cell: (s: SplitTeaching) => string,
+    ok: (s: SplitTeaching) => boolean,
+  ) => `| ${name} | ${target} | ${cell(dev)} | ${cell(test)} ${mark(ok(test))} |`;
+  // Learning must not harm what was not taught: at most 0.02 worse (better is no harm).
+  const held = (k: 'hit3' | 'unanswerableDeclined' | 'wronglyDeclined', sign: 1 | -1) => (s: SplitTeaching) =>
+    !s.untaught || sign * (s.untaught.with[k] - s.untaught.without[k]) >= -TARGETS.untaught;
+  const u = (s: SplitTeaching, k: 'hit3' | 'unanswerableDeclined' | 'wronglyDeclined') =>
+    s.untaught ? `${f2(s.untaught.without[k])} → ${f2(s.untaught.with[k])}` : '–';
+  return [
+    `| figure (before → after teaching) | target | dev (n ${dev.answer.n}+${dev.none.n}) | test (n ${test.answer.n}+${test.none.n}) |`,
+    '|---|---|---|---|',
+    row(
+      'second wordings, Hit@3',
+      `≥ ${TARGETS.hit3}`,
+      (s) => `${f2(s.answer.before.hit3)} → ${f2(s.answer.after.hit3)}`,
+      (s) => s.answer.after.hit3 >= TARGETS.hit3,
+    ),
+    row(
+      'second wordings, Hit@1',
+      `≥ ${TARGETS.hit1}`,
+      (s) => `${f2(s.answer.before.hit1)} → ${f2(s.answer.after.hit1)}`,
+      (s) => s.answer.after.hit1 >= TARGETS.hit1,
+    ),
+    row(
+      'taught "none": rewordings declined',
+      `≥ ${TARGETS.none}`,
+      (s) => `${f2(s.none.before)} → ${f2(s.none.after)}`,
+      (s) => s.none.after >= TARGETS.none,
+    ),
+    row('untaught questions, Hit@3', `≥ −${TARGETS.untaught}`, (s) => u(s, 'hit3'), held('hit3', 1)),
+    row(
+      'untaught, unanswerable declined',
+      `≥ −${TARGETS.untaught}`,
+      (s) => u(s, 'unanswerableDeclined'),
+      held('unanswerableDeclined', 1),
+    ),
+    row(
+      'untaught, answerable wrongly declined',
+      `≤ +${TARGETS.untaught}`,
+      (s) => u(s, 'wronglyDeclined'),
+      held('wronglyDeclined', -1),
+    ),
+  ].join('\n');
+}

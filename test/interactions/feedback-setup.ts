@@ -23,10 +23,11 @@ export interface WithFeedback {
 
 /**
  * Gives `services` the real feedback service on a new SQLite store (in a temporary folder), and the
- * learning it teaches (answers read it: terms only, as without a semantic model).
+ * learning it teaches (answers read it: terms only, as without a semantic model). With `keptDir`
+ * the store is opened there and the folder is kept on close (a restart opens it again).
  */
-export async function addFeedback(services: Services): Promise<WithFeedback> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'citebot-feedback-'));
+export async function addFeedback(services: Services, keptDir?: string): Promise<WithFeedback> {
+  const dataDir = keptDir ?? (await mkdtemp(path.join(tmpdir(), 'citebot-feedback-')));
   const store = await openStore({ dataDir });
   const learning = new Learning();
   const feedback = new Feedback({
@@ -47,7 +48,7 @@ export async function addFeedback(services: Services): Promise<WithFeedback> {
       delete services.feedback;
       delete services.learning;
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (keptDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -56,9 +56,13 @@ export async function createServices(
         `SEMANTIC_MODEL must be one of ${Object.keys(SEMANTIC_MODELS).join(', ')}; got ${JSON.stringify(config.semanticModel)}`,
       );
     }
+    // A one-shot question waits for the passage vectors anyway: embedding them on the main thread
+    // spares it a second copy of the model (about a second of start-up and its memory).
     const [main, worker] = await Promise.allSettled([
       loadSemanticModel(config.semanticModel),
-      startWorkerEmbedder(config.semanticModel),
+      options.waitForSemantic
+        ? Promise.reject(new Error('not needed for one question'))
+        : startWorkerEmbedder(config.semanticModel),
     ]);
     if (main.status === 'fulfilled') embedder = main.value;
     else
@@ -66,9 +70,11 @@ export async function createServices(
     if (worker.status === 'fulfilled') passageEmbedder = embedder ? worker.value : undefined;
     else if (embedder) {
       // No worker thread: embed on the main thread (slower answers while it runs).
-      log.warn('embedding worker unavailable; embedding passages on the main thread', {
-        error: (worker.reason as Error).message,
-      });
+      if (!options.waitForSemantic) {
+        log.warn('embedding worker unavailable; embedding passages on the main thread', {
+          error: (worker.reason as Error).message,
+        });
+      }
       passageEmbedder = embedder;
     }
     if (worker.status === 'fulfilled' && !passageEmbedder) await worker.value.close();

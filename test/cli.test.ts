@@ -79,8 +79,10 @@ describe('npm run ask', () => {
 
   it('shows no progress line when stderr is not a terminal, even while computing vectors', async () => {
     const fresh = mkdtempSync(path.join(tmpdir(), 'citebot-cli-fresh-'));
+    // A small corpus: every one of its passages is embedded in this run all the same.
     const { stderr, code } = await npm(['run', '-s', 'ask', '--', '--verbose', 'What is nanoGPT?'], '', {
       CACHE_DIR: fresh,
+      CORPUS_DIR: path.join(root, 'test/fixture/markdown'),
       LOG_LEVEL: '',
     });
     expect(code).toBe(0);

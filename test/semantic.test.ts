@@ -159,7 +159,9 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
 
   it('ignores a corrupt vector cache with a warning and embeds again', async () => {
     const cacheDir = path.join(dir, 'cache-corrupt');
-    const lib = new Library({ dir: path.join(dir, 'corpus'), embedder: model, cacheDir });
+    // A small corpus: it is embedded twice here, and the checks do not depend on its size.
+    const small = path.join(root, 'test/fixture/markdown');
+    const lib = new Library({ dir: small, embedder: model, cacheDir });
     await lib.reindex();
     await lib.whenSemanticReady();
     const file = vectorCacheFile(cacheDir, model.model);
@@ -171,7 +173,7 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
     const again = counting(model);
     const warnings: string[] = [];
     const restarted = new Library({
-      dir: path.join(dir, 'corpus'),
+      dir: small,
       embedder: again,
       cacheDir,
       onSemantic: (e) => {

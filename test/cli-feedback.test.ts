@@ -33,7 +33,8 @@ describe('the store from the command line', () => {
     const dataDir = fresh();
     const env = { DATA_DIR: dataDir, SEMANTIC: 'off' };
     const question = 'how do open source projects get money';
-    const passage = 'Maintaining and updating large-scale open-source projects also hinges on sustained contributions';
+    const passage =
+      'Maintaining and updating large-scale open-source projects also hinges on sustained contributions';
     const before = await npm(['run', '-s', 'ask', '--', '--json', question], '', env);
     const firstBefore =
       (JSON.parse(before.stdout) as { passages: { text: string }[] }).passages[0]?.text ?? '';

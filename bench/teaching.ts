@@ -24,6 +24,7 @@ import { loadUseLite } from '../src/semantic/embedder.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { summarize } from './peers.js';
 import { formatTeachingRow, type TeachingBench } from './teaching-row.js';
+import { mulberry32 } from './generate.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,17 +51,7 @@ const embedder = await loadUseLite();
 const index = await embedIndex(CorpusIndex.build((await loadCorpus(at('corpus'))).sources), embedder);
 const vectors = await embedder.embed(questions);
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(13);
+const rand = mulberry32(13);
 const pickOf = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const words = index.passages.flatMap((p) => p.text.split(/\s+/u).filter((w) => /^[a-z]{3,}$/iu.test(w)));
 const near = (v: Float32Array): Float32Array => {

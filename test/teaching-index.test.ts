@@ -18,21 +18,12 @@ import {
 } from '../src/core/teaching.js';
 import { cosine } from '../src/core/semantic-rank.js';
 import { loadCorpus } from '../src/corpus/loader.js';
+import { mulberry32 } from '../bench/generate.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const index = CorpusIndex.build((await loadCorpus(path.join(root, 'corpus'))).sources);
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(7);
+const rand = mulberry32(7);
 const DIM = 512;
 const gaussian = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
 const randomVector = () => Float32Array.from({ length: DIM }, gaussian);

@@ -10,11 +10,12 @@ import type {
 } from 'discord-api-types/v10';
 import { renderNote, renderPicked, renderRefusal, renderReview } from '../../discord/render.js';
 import type { Actor, FeedbackService } from '../../learning/types.js';
-import { inGuild, integerOption, type RawInteraction, stringOption, subcommandOf } from '../raw.js';
+import { integerOption, type RawInteraction, stringOption, subcommandOf } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import type { Runtime } from '../runtime.js';
 import { actorOf, finish, NO_FEEDBACK, selected, timely } from './feedback.js';
 import { resolvePassage } from './feedback-autocomplete.js';
+import { refuseNonModerator } from './moderators.js';
 
 /** The moderator acting and the service, or the refusal that was sent. */
 async function moderator(
@@ -24,15 +25,7 @@ async function moderator(
 ): Promise<{ actor: Actor; feedback: FeedbackService } | undefined> {
   const actor = actorOf(rt, raw);
   if (!actor.moderator) {
-    rt.services.log.warn('feedback moderation refused', { user: reply.userId, guild: raw.guild_id ?? 'dm' });
-    await reply.send(
-      renderNote(
-        inGuild(raw)
-          ? 'Only moderators can use /feedback: you need the Manage Server permission or a moderator role.'
-          : 'In DMs only the bot owners can use /feedback.',
-        'error',
-      ),
-    );
+    await refuseNonModerator(rt, reply, raw, 'use /feedback', 'feedback moderation refused');
     return undefined;
   }
   const feedback = rt.services.feedback;

@@ -4,11 +4,11 @@
  */
 import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
 import { reindex } from '../../commands/commands.js';
-import { renderNote, renderReindex } from '../../discord/render.js';
+import { renderReindex } from '../../discord/render.js';
 import { isModerator } from '../permissions.js';
-import { inGuild } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import type { Runtime } from '../runtime.js';
+import { refuseNonModerator } from './moderators.js';
 
 /** Replaces file-system paths in a message meant for users with their last segment. */
 export function scrubPaths(text: string): string {
@@ -25,15 +25,7 @@ export async function onReindex(
   raw: APIChatInputApplicationCommandInteraction,
 ): Promise<void> {
   if (!isModerator(rt.config, raw)) {
-    rt.services.log.warn('re-index refused', { user: reply.userId, guild: raw.guild_id ?? 'dm' });
-    return reply.send(
-      renderNote(
-        inGuild(raw)
-          ? 'Only moderators can re-index: you need the Manage Server permission or a moderator role.'
-          : 'In DMs only the bot owners can re-index.',
-        'error',
-      ),
-    );
+    return refuseNonModerator(rt, reply, raw, 're-index', 're-index refused');
   }
   await reply.defer(true);
   const r = await reindex(rt.services);

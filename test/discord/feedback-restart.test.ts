@@ -9,23 +9,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signerFromConfig } from '../../src/discord/custom-id.js';
-import { normaliseText } from '../../src/learning/anchor.js';
 import { button, FAKE_TOKEN, type Json, slashCommand, user } from '../harness/index.js';
 import {
   addFeedback,
+  answeringPassage,
   emojiId,
+  optionFor,
   selectChoice,
   selectOf,
+  TAUGHT,
   type WithFeedback,
 } from '../interactions/feedback-setup.js';
 import { MOD_ROLE, moderatedGuild, type Running, startBot } from './setup.js';
 
-// A question of the pair set (test/eval/teach.jsonl #2) and a rewording that keeps its words (the
-// fast suite has no semantic model, so teaching matches by terms).
-const QUESTION = 'can i double check the results an open model gives me myself';
-const REWORDED = 'could i double check myself the results open models give me';
-const ANSWERING =
-  'Open-source models allow anyone to inspect the code, understand the algorithms, and verify results';
+const { question: QUESTION, reworded: REWORDED } = TAUGHT;
 
 let dataDir: string | undefined;
 const running: { run: Running; fb: WithFeedback }[] = [];
@@ -70,19 +67,14 @@ describe('a restart', () => {
       button({ customId: emojiId(asked.body, '👎'), ...moderator }),
     );
     const menu = selectOf(down.body);
-    const passage = first.run.services.library.index.passages.find((p) =>
-      normaliseText(p.text).includes(ANSWERING),
-    );
-    const option = menu.options.find(
-      (o) => o.description && normaliseText(passage?.text ?? '').startsWith(o.description.replace(/…$/u, '')),
-    );
-    expect(option, 'the answering passage is on the menu').toBeDefined();
+    const passage = answeringPassage(first.run.services.library.index);
+    const option = optionFor(menu, passage);
     const picked = await first.run.server.interact(
-      selectChoice({ customId: menu.custom_id, values: [option?.value ?? ''], ...moderator }),
+      selectChoice({ customId: menu.custom_id, values: [option.value], ...moderator }),
     );
     expect(picked.body.data.embeds[0].description).toMatch(/^Taught: /u);
-    const origin = passage?.origin;
-    const target = `${origin?.file} lines ${origin?.lines[0]}–${origin?.lines[1]}`;
+    const { origin } = passage;
+    const target = `${origin.file} lines ${origin.lines[0]}–${origin.lines[1]}`;
     await stop(first);
 
     const second = await start(dataDir);

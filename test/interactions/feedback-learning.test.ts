@@ -6,18 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Passage } from '../../src/core/types.js';
-import { normaliseText } from '../../src/learning/anchor.js';
 import { button, type Json, slashCommand, user } from '../harness/index.js';
 import { MOD_ROLE } from '../discord/setup.js';
-import { addFeedback, emojiId, selectChoice, selectOf, type WithFeedback } from './feedback-setup.js';
+import {
+  addFeedback,
+  answeringPassage,
+  emojiId,
+  optionFor,
+  selectChoice,
+  selectOf,
+  TAUGHT,
+  type WithFeedback,
+} from './feedback-setup.js';
 import { described, type Handling, makeHandler } from './setup.js';
 
-// A question (test/eval/teach.jsonl #2) and the same question reworded by someone else: without a
-// semantic model (the fast suite has none) the teaching matches by words, so the rewording keeps them.
-const QUESTION = 'can i double check the results an open model gives me myself';
-const REWORDED = 'could i double check myself the results open models give me';
-const ANSWERING =
-  'Open-source models allow anyone to inspect the code, understand the algorithms, and verify results';
+const { question: QUESTION, reworded: REWORDED } = TAUGHT;
 
 let h: Handling;
 let fb: WithFeedback;
@@ -29,14 +32,9 @@ afterAll(async () => {
   await fb?.close();
 });
 
-/** The passage holding ANSWERING. */
-function answering(): Passage {
-  const p = h.services.library.index.passages.find((x) => normaliseText(x.text).includes(ANSWERING));
-  if (!p) throw new Error('the answering passage is not in the corpus');
-  return p;
-}
+const answering = (): Passage => answeringPassage(h.services.library.index);
 
-/** The origin line of the passage holding ANSWERING, as an answer's card shows it in its footer. */
+/** The origin line of the answering passage, as an answer's card shows it in its footer. */
 function answeringFooter(): string {
   const { origin } = answering();
   return `${origin.file} lines ${origin.lines[0]}–${origin.lines[1]}`;
@@ -55,13 +53,7 @@ async function pickAnswering(): Promise<string> {
   const menu = selectOf(
     (await h.send(button({ customId: emojiId(await ask(QUESTION), '👎'), ...voter }))).only(),
   );
-  // A menu option shows its passage's first words.
-  const text = normaliseText(answering().text);
-  const option = menu.options.find((o) => o.description && text.startsWith(o.description.replace(/…$/u, '')));
-  if (!option)
-    throw new Error(
-      `the answering passage is not on the menu: ${menu.options.map((o) => o.label).join('; ')}`,
-    );
+  const option = optionFor(menu, answering());
   return described(
     (await h.send(selectChoice({ customId: menu.custom_id, values: [option.value], ...voter }))).only(),
   );

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ComponentType } from 'discord-api-types/v10';
 import type { Services } from '../../src/commands/commands.js';
+import type { CorpusIndex } from '../../src/core/corpus-index.js';
+import type { Passage } from '../../src/core/types.js';
+import { normaliseText } from '../../src/learning/anchor.js';
 import { Feedback } from '../../src/learning/feedback.js';
 import { Learning } from '../../src/learning/learning.js';
 import { openStore } from '../../src/store/open.js';
@@ -93,4 +96,36 @@ export function selectChoice(opts: ButtonOptions & { values: string[] }): Json {
   const raw = button(rest) as Json;
   raw.data = { custom_id: opts.customId, component_type: ComponentType.StringSelect, values };
   return raw;
+}
+
+/**
+ * A question of the pair set (test/eval/teach.jsonl #2), a rewording that keeps its words (the fast
+ * suite has no semantic model, so teaching matches by terms), and a piece of the passage that
+ * answers both.
+ */
+export const TAUGHT = {
+  question: 'can i double check the results an open model gives me myself',
+  reworded: 'could i double check myself the results open models give me',
+  answering:
+    'Open-source models allow anyone to inspect the code, understand the algorithms, and verify results',
+} as const;
+
+/** The passage holding TAUGHT.answering. */
+export function answeringPassage(index: CorpusIndex): Passage {
+  const p = index.passages.find((x) => normaliseText(x.text).includes(TAUGHT.answering));
+  if (!p) throw new Error('the answering passage is not in the corpus');
+  return p;
+}
+
+/** The pick menu's option for a passage (an option shows its passage's first words), or an error listing the menu. */
+export function optionFor(
+  menu: { options: NonNullable<Component['options']> },
+  passage: Passage,
+): NonNullable<Component['options']>[number] {
+  const text = normaliseText(passage.text);
+  const option = menu.options.find((o) => o.description && text.startsWith(o.description.replace(/…$/u, '')));
+  if (!option) {
+    throw new Error(`the passage is not on the menu: ${menu.options.map((o) => o.label).join('; ')}`);
+  }
+  return option;
 }

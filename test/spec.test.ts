@@ -155,9 +155,10 @@ describe('checkOptions against the registration', () => {
         }
       }
     }
-    // question, both articles, section, sources' article, teach's question and passage; results,
-    // /read's page and /feedback review's page, each at both ends.
-    expect(bounds).toBe(13);
+    // question, both articles, section, sources' article, teach's question and passage, /corpus's
+    // url and its three article options; results, /read's page, /feedback review's page, /corpus
+    // log's page and /insights' days, each at both ends.
+    expect(bounds).toBe(21);
   });
 
   it('needs every required option, and refuses a mistyped one', () => {
@@ -172,7 +173,7 @@ describe('checkOptions against the registration', () => {
           ).toBe(`/${t.name} needs the "${o.name}" option.`);
         }
         if (o.type === ApplicationCommandOptionType.User) continue;
-        const wrong = o.type === S ? 42 : 'text';
+        const wrong = o.type === S || o.type === ApplicationCommandOptionType.Attachment ? 42 : 'text';
         expect(check(t, [{ name: o.name, type: o.type, value: wrong }])).toMatch(/must be /u);
       }
     }

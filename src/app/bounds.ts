@@ -22,3 +22,13 @@ export const MAX_REVIEW_PAGE = MAX_BUTTON_ARG;
 
 /** Longest `/feedback teach passage:` accepted: a passage picked from the list, or a verbatim piece of one. */
 export const PASSAGE_OPTION_CHARS = 300;
+
+/** The last page `/corpus log page:` and the terminal's `/log` accept (◀/▶ carry the page). */
+export const MAX_LOG_PAGE = MAX_BUTTON_ARG;
+
+/** Longest `/corpus add url:` accepted. */
+export const URL_OPTION_CHARS = 2000;
+
+/** `/insights days:` and `npm run insights -- --days`: the default and the most. */
+export const DEFAULT_INSIGHTS_DAYS = 7;
+export const MAX_INSIGHTS_DAYS = 365;

@@ -21,6 +21,7 @@ const OPTION_KINDS: Partial<Record<ApplicationCommandOptionType, string>> = {
   [ApplicationCommandOptionType.Integer]: 'a whole number',
   [ApplicationCommandOptionType.Boolean]: 'true or false',
   [ApplicationCommandOptionType.Number]: 'a number',
+  [ApplicationCommandOptionType.Attachment]: 'a file',
 };
 
 const SLASH = COMMAND_SPECS.filter((c) => c.kind === 'chat' && c.surfaces.includes('discord'));
@@ -61,6 +62,9 @@ function typeOk(def: OptionSpec, o: RawOption): boolean {
       return typeof v === 'boolean';
     case ApplicationCommandOptionType.Number:
       return typeof v === 'number' && Number.isFinite(v);
+    case ApplicationCommandOptionType.Attachment:
+      // The attachment's id; the attachment itself is in the payload's `resolved`.
+      return typeof v === 'string';
     default:
       return true;
   }

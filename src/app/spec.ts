@@ -12,14 +12,18 @@ import {
 } from 'discord-api-types/v10';
 
 import {
+  DEFAULT_INSIGHTS_DAYS,
   DEFAULT_RESULTS,
   DISCORD_MAX_RESULTS,
+  MAX_INSIGHTS_DAYS,
+  MAX_LOG_PAGE,
   MAX_QUESTION_CHARS,
   MAX_READ_PAGE,
   MAX_RESULTS,
   MAX_REVIEW_PAGE,
   NAME_OPTION_CHARS,
   PASSAGE_OPTION_CHARS,
+  URL_OPTION_CHARS,
 } from './bounds.js';
 
 /** Where a command can be used. */
@@ -47,7 +51,10 @@ export type Route =
   | 'pick'
   | 'review'
   | 'undo'
-  | 'confirm';
+  | 'confirm'
+  | 'corpus'
+  | 'log'
+  | 'insights';
 
 /**
  * Where a Discord command is offered. `everywhere`: servers, DMs with the bot and group DMs,
@@ -239,6 +246,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   ...terminalOnly('review', 'review', { usage: '/review [page]', argument: 'optional' }),
   ...terminalOnly('undo', 'undo', { usage: '/undo ID', argument: 'required' }),
   ...terminalOnly('confirm', 'confirm', { usage: '/confirm ID', argument: 'required' }),
+  ...terminalOnly('log', 'log', { usage: '/log [page]', argument: 'optional' }),
   {
     name: 'read',
     kind: 'chat',
@@ -351,6 +359,115 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     ],
     discordHelp:
       '`/feedback review [page]` · `/feedback teach question: [passage] [verdict]` — moderators: undo or confirm what people picked after a 👎, or teach an answer.',
+  },
+  {
+    name: 'corpus',
+    kind: 'chat',
+    route: 'corpus',
+    description: 'Moderators: add, update or remove articles, and see the audit log',
+    availability: 'servers',
+    audience: 'moderator',
+    surfaces: ['discord'],
+    subcommands: [
+      {
+        name: 'add',
+        description: 'Add an article from an attachment (.txt, .md, .html) or a web page',
+        options: [
+          {
+            type: ApplicationCommandOptionType.Attachment,
+            name: 'file',
+            description: 'A .txt, .md or .html file',
+          },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'url',
+            description: 'A web page (http or https)',
+            max_length: URL_OPTION_CHARS,
+          },
+        ],
+      },
+      {
+        name: 'update',
+        description: 'Fetch an article’s page again, or replace its text with a new attachment',
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'article',
+            description: 'An article added from Discord',
+            required: true,
+            autocomplete: true,
+            max_length: NAME_OPTION_CHARS,
+          },
+          {
+            type: ApplicationCommandOptionType.Attachment,
+            name: 'file',
+            description: 'The new text (.txt, .md or .html); none = fetch its page again',
+          },
+        ],
+      },
+      {
+        name: 'remove',
+        description: 'Remove an article added from Discord, or hide a folder article',
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'article',
+            description: 'The article',
+            required: true,
+            autocomplete: true,
+            max_length: NAME_OPTION_CHARS,
+          },
+        ],
+      },
+      {
+        name: 'restore',
+        description: 'Show a hidden folder article again',
+        options: [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'article',
+            description: 'A hidden folder article',
+            required: true,
+            autocomplete: true,
+            max_length: NAME_OPTION_CHARS,
+          },
+        ],
+      },
+      {
+        name: 'log',
+        description: 'Who changed the articles, re-indexed or undid a pick, and when',
+        options: [
+          {
+            type: ApplicationCommandOptionType.Integer,
+            name: 'page',
+            description: 'Start at this page (default 1, the newest)',
+            min_value: 1,
+            max_value: MAX_LOG_PAGE,
+          },
+        ],
+      },
+    ],
+    discordHelp:
+      '`/corpus add file:|url:` · `update` · `remove` · `restore` · `log` — moderators: change the articles (nothing changes until you confirm), and see who changed what.',
+  },
+  {
+    name: 'insights',
+    kind: 'chat',
+    route: 'insights',
+    description: 'Moderators: what people ask, what the articles miss, what was voted down',
+    availability: 'servers',
+    audience: 'moderator',
+    surfaces: ['discord'],
+    options: [
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: 'days',
+        description: `The last this many days (default ${DEFAULT_INSIGHTS_DAYS})`,
+        min_value: 1,
+        max_value: MAX_INSIGHTS_DAYS,
+      },
+    ],
+    discordHelp: `\`/insights [days]\` — moderators: frequent and declined questions, answers voted down, articles quoted most and never (default ${DEFAULT_INSIGHTS_DAYS} days).`,
   },
   {
     name: 'quit',

@@ -15,6 +15,8 @@ import type { Answer, ArticleMeta, Passage } from '../core/types.js';
 import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library.js';
 import type { Learning } from '../learning/learning.js';
 import type { FeedbackService } from '../learning/types.js';
+import type { InsightsService } from '../insights/types.js';
+import type { CorpusAdminService } from '../manage/types.js';
 import type { Logger } from '../log.js';
 import type { Embedder } from '../semantic/embedder.js';
 
@@ -33,6 +35,10 @@ export interface Services {
   feedback?: FeedbackService;
   /** What was learned from picks: each answer reads its teaching for the serving snapshot. */
   learning?: Learning;
+  /** Moderators' changes to the articles, and the audit log (absent without a store). */
+  admin?: CorpusAdminService;
+  /** /insights (absent without a store). */
+  insights?: InsightsService;
   /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */
   close?: () => Promise<void>;
 }

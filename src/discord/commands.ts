@@ -17,6 +17,8 @@ export const COMMAND_NAMES = {
   help: 'help',
   reindex: 'reindex',
   feedback: 'feedback',
+  corpus: 'corpus',
+  insights: 'insights',
 } as const;
 
 /** What `npm run deploy-commands` registers. */

@@ -16,9 +16,23 @@ import { LIMITS } from './limits.js';
  * up / down: 👍 and 👎 (the id is the feedback service's answer id, so they work after a restart);
  * pick: the "Which passage answers it?" menu a 👎 opens (same id). review: ◀/▶ of /feedback review
  * (arg: the page); moderate: its Undo/Confirm menu (arg: the page it is on). Their id is REVIEW_ID.
+ * corpus: a corpus proposal's buttons (the id is the proposal's; arg: CORPUS_DECISIONS' index).
+ * log: ◀/▶ of /corpus log (id LOG_ID; arg: the page). insights: ◀/▶ of /insights (id `d<days>`; arg: the page).
  */
 export type ButtonAction =
-  'more' | 'full' | 'post' | 'read' | 'delete' | 'up' | 'down' | 'pick' | 'review' | 'moderate';
+  | 'more'
+  | 'full'
+  | 'post'
+  | 'read'
+  | 'delete'
+  | 'up'
+  | 'down'
+  | 'pick'
+  | 'review'
+  | 'moderate'
+  | 'corpus'
+  | 'log'
+  | 'insights';
 const CODES: Record<ButtonAction, string> = {
   more: 'm',
   full: 'f',
@@ -30,9 +44,16 @@ const CODES: Record<ButtonAction, string> = {
   pick: 'fp',
   review: 'fr',
   moderate: 'fm',
+  corpus: 'cc',
+  log: 'cl',
+  insights: 'ci',
 };
 /** The id part of /feedback review's components (they name no answer). */
 export const REVIEW_ID = 'review';
+/** The id part of /corpus log's ◀/▶. */
+export const LOG_ID = 'log';
+/** A corpus proposal button's argument → the decision (the index is the argument). */
+export const CORPUS_DECISIONS = ['cancel', 'confirm', 'replace'] as const;
 /** What an id part may be: letters, digits, `-` and `_` (URL-safe), at most 40. */
 const ID_PART = /^[A-Za-z0-9_-]{1,40}$/u;
 const ACTIONS: ReadonlyMap<string, ButtonAction> = new Map(

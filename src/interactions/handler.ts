@@ -24,6 +24,8 @@ import { InteractionReply } from './reply.js';
 import { onAsk, onContextMenu } from './routes/ask.js';
 import { onAutocomplete } from './routes/autocomplete.js';
 import { onButton } from './routes/buttons.js';
+import { onCorpus } from './routes/corpus.js';
+import { onInsights } from './routes/insights.js';
 import { onPick } from './routes/feedback.js';
 import { onFeedback, onModerate } from './routes/feedback-command.js';
 import { onHelp, onSources } from './routes/info.js';
@@ -107,6 +109,10 @@ async function onCommand(
       return onReindex(rt, reply, raw);
     case COMMAND_NAMES.feedback:
       return onFeedback(rt, reply, raw);
+    case COMMAND_NAMES.corpus:
+      return onCorpus(rt, reply, raw);
+    case COMMAND_NAMES.insights:
+      return onInsights(rt, reply, raw);
     default:
       return reply.send(renderNote(`Unknown command /${truncate(name, 32)}. Try /help.`, 'error'));
   }

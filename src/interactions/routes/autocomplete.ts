@@ -11,6 +11,7 @@ import { commandName, focusedOption, optionsOf } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import { ALREADY_ACKNOWLEDGED, isDiscordCode, UNKNOWN_INTERACTION } from '../rest.js';
 import type { Runtime } from '../runtime.js';
+import { corpusChoices } from './corpus-autocomplete.js';
 import { feedbackChoices } from './feedback-autocomplete.js';
 import { readSectionChoices } from './read.js';
 
@@ -31,8 +32,14 @@ export async function onAutocomplete(
       await reply.choices([]);
       return;
     }
-    const isFeedback = commandName(raw) === COMMAND_NAMES.feedback;
-    await reply.choices(isFeedback ? await feedbackChoices(rt, raw) : choices(rt, raw));
+    const name = commandName(raw);
+    await reply.choices(
+      name === COMMAND_NAMES.feedback
+        ? await feedbackChoices(rt, raw)
+        : name === COMMAND_NAMES.corpus
+          ? await corpusChoices(rt, raw)
+          : choices(rt, raw),
+    );
   } catch (err) {
     if (isDiscordCode(err, UNKNOWN_INTERACTION) || isDiscordCode(err, ALREADY_ACKNOWLEDGED)) return;
     rt.services.log.warn('autocomplete failed', { error: errorText(err) });

@@ -10,7 +10,9 @@ import { inGuild } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import { UnconfirmedWriteError } from '../rest.js';
 import { cooldown, type Runtime } from '../runtime.js';
+import { onCorpusDecision, onLogPage } from './corpus.js';
 import { onDelete } from './delete.js';
+import { onInsightsPage } from './insights.js';
 import { onVote } from './feedback.js';
 import { onReviewPage } from './feedback-command.js';
 import { onReadPage } from './read.js';
@@ -33,6 +35,9 @@ export async function onButton(
     return onVote(rt, reply, raw, ref.answerId, ref.action === 'up' ? 1 : -1);
   }
   if (ref.action === 'review') return onReviewPage(rt, reply, raw, ref.arg);
+  if (ref.action === 'corpus') return onCorpusDecision(rt, reply, raw, ref.answerId, ref.arg);
+  if (ref.action === 'log') return onLogPage(rt, reply, raw, ref.arg);
+  if (ref.action === 'insights') return onInsightsPage(rt, reply, raw, ref.answerId, ref.arg);
   const stored = rt.store.get(ref.answerId);
   if (!stored) {
     return reply.send(

@@ -18,6 +18,11 @@ export interface Config {
   /** Votes, picks and remembered answers older than this many days are deleted (FEEDBACK_RETENTION_DAYS). */
   feedbackRetentionDays: number;
   maxFileBytes: number;
+  /**
+   * Hosts `/corpus add url:` and attachments may fetch from although they resolve to a private,
+   * loopback or link-local address (FETCH_ALLOW_HOSTS, comma-separated; lower case, no port).
+   */
+  fetchAllowHosts: string[];
   logLevel: LogLevel;
   logJson: boolean;
   moderatorRoleIds: string[];
@@ -91,6 +96,7 @@ export const CONFIG_VARIABLES = [
   'DATA_DIR',
   'FEEDBACK_RETENTION_DAYS',
   'MAX_FILE_BYTES',
+  'FETCH_ALLOW_HOSTS',
   'LOG_LEVEL',
   'LOG_FORMAT',
   'MODERATOR_ROLE_IDS',
@@ -261,6 +267,28 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     }
     return v;
   };
+  /** A comma-separated list of host names or literal addresses (IPv6 with or without brackets). */
+  const hosts = (name: ConfigVariable): string[] => {
+    const out: string[] = [];
+    for (const part of (get(name) ?? '').split(',')) {
+      const h = part
+        .trim()
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/u, '$1');
+      if (!h) continue;
+      if (
+        !/^[a-z0-9.:_-]{1,253}$/u.test(h) ||
+        (/:\d+$/u.test(h) && !h.includes('::') && h.split(':').length === 2)
+      ) {
+        problems.push(
+          `${name} must list host names without ports or paths, separated by commas; got ${JSON.stringify(part.trim())}`,
+        );
+        continue;
+      }
+      out.push(h);
+    }
+    return out;
+  };
   const buttonSecret = secret('BUTTON_SECRET');
   const buttonSecretPrevious = secret('BUTTON_SECRET_PREVIOUS');
 
@@ -279,6 +307,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     dataDir: path.resolve(cwd, get('DATA_DIR') ?? '.data'),
     feedbackRetentionDays: int('FEEDBACK_RETENTION_DAYS', 180, 1, 36_500),
     maxFileBytes: int('MAX_FILE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    fetchAllowHosts: hosts('FETCH_ALLOW_HOSTS'),
     logLevel: (LOG_LEVELS.includes(level as LogLevel) ? level : 'info') as LogLevel,
     logJson: logFormat === 'json',
     moderatorRoleIds: ids('MODERATOR_ROLE_IDS'),

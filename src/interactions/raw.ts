@@ -98,3 +98,40 @@ export function subcommandOf(
   if (first?.type !== ApplicationCommandOptionType.Subcommand) return undefined;
   return { name: first.name, options: first.options ?? [] };
 }
+
+/** An attachment a command option names, as Discord resolved it. */
+export interface RawAttachment {
+  id: string;
+  /** Where Discord serves it. */
+  url: string;
+  filename: string;
+  /** In bytes. */
+  size: number;
+  contentType?: string;
+}
+
+/**
+ * The attachment option `name` of `options` (the option's value is the attachment's id; the
+ * attachment itself is in `raw.data.resolved.attachments`), or undefined when either is missing or
+ * malformed.
+ */
+export function attachmentOption(
+  raw: RawInteraction,
+  options: readonly RawOption[],
+  name: string,
+): RawAttachment | undefined {
+  const id = valueOf(options, name, ApplicationCommandOptionType.Attachment);
+  if (typeof id !== 'string') return undefined;
+  const data = raw.data as { resolved?: { attachments?: Record<string, unknown> } } | undefined;
+  const found = data?.resolved?.attachments?.[id] as
+    { url?: unknown; filename?: unknown; size?: unknown; content_type?: unknown } | undefined;
+  if (!found || typeof found.url !== 'string' || typeof found.filename !== 'string') return undefined;
+  if (typeof found.size !== 'number' || !Number.isFinite(found.size) || found.size < 0) return undefined;
+  return {
+    id,
+    url: found.url,
+    filename: found.filename,
+    size: found.size,
+    ...(typeof found.content_type === 'string' ? { contentType: found.content_type } : {}),
+  };
+}

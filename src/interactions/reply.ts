@@ -111,6 +111,18 @@ export class InteractionReply implements ReplyTarget {
     this.#state = 'replied';
   }
 
+  /**
+   * Replaces the message the component is on: type 7 before anything was sent; after a deferred
+   * update (type 6), an edit of @original, which is then that message. Anything else sends it
+   * (`send`): there is no message of the component's own to replace.
+   */
+  async replace(p: ReplyPayload): Promise<void> {
+    if (this.#state === 'none') return this.update(p);
+    if (this.#state !== 'deferred-update') return this.send(p);
+    await this.responder.editOriginal(withoutFlags(p));
+    this.#state = 'replied';
+  }
+
   /** "citebot is thinking…" (type 5), ephemeral as the answer will be; the answer edits it. */
   async defer(ephemeral: boolean): Promise<void> {
     await this.responder.respond({

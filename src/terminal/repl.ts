@@ -26,6 +26,7 @@ import {
   reviewCommand,
   voteCommand,
 } from './feedback.js';
+import { logCommand } from './log.js';
 
 export interface TerminalOptions {
   input: Readable;
@@ -109,6 +110,7 @@ const TERMINAL_ROUTES: Partial<Record<Route, TerminalRoute>> = {
   review: (services, arg, { style }) => reviewCommand(services, arg, style),
   undo: (services, arg, { style }) => moderateCommand(services, 'undo', arg, style),
   confirm: (services, arg, { style }) => moderateCommand(services, 'confirm', arg, style),
+  log: (services, arg, { style }) => logCommand(services, arg, style),
 };
 
 /** A question's answer, remembered for the feedback commands (with their hint under it). */

@@ -15,7 +15,7 @@ import {
 export const ATTACHMENT_MISSING = 'Discord did not send the attachment. Attach the file again.';
 /** Said when /corpus add has both options, or neither. */
 export const ONE_OF_FILE_OR_URL =
-  'Give one of them: attach a file (.txt, .md or .html) with `file:`, or name a web page with `url:`.';
+  'Give one of the two: a file (.txt, .md or .html) in the file option, or a web page in the url option.';
 
 /** An attachment as the corpus service takes it. */
 export function fileInput(a: RawAttachment): ArticleInput {

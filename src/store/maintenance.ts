@@ -1,6 +1,6 @@
 /**
- * Writes the store's methods share, each run inside the caller's transaction: the picks'
- * revision counter, and the purge of old feedback (FEEDBACK_RETENTION_DAYS).
+ * Writes the store's methods share, each run inside the caller's transaction: the picks' and the
+ * corpus's revision counters, and the purge of old rows (FEEDBACK_RETENTION_DAYS).
  */
 import { sql } from './kysely.js';
 import type { Transaction } from 'kysely';
@@ -13,6 +13,15 @@ export async function bumpRevision(trx: Transaction<Database>): Promise<void> {
     .updateTable('citebot_meta')
     .set({ value: sql<number>`${sql.ref('value')} + 1` })
     .where('key', '=', 'revision')
+    .execute();
+}
+
+/** Grows the corpus revision by one (inside the transaction that changed articles or tombstones). */
+export async function bumpCorpusRevision(trx: Transaction<Database>): Promise<void> {
+  await trx
+    .updateTable('citebot_meta')
+    .set({ value: sql<number>`${sql.ref('value')} + 1` })
+    .where('key', '=', 'corpus_revision')
     .execute();
 }
 

@@ -162,7 +162,8 @@ async function startFeedback(
   const purge = async () => {
     try {
       const r = await store.purge(Date.now() - config.feedbackRetentionDays * DAY_MS);
-      if (r.answers + r.votes + r.picks > 0) log.info('feedback: old rows deleted', { ...r });
+      const total = r.answers + r.votes + r.picks + r.questions + r.audit + r.proposals;
+      if (total > 0) log.info('feedback: old rows deleted', { ...r });
     } catch (err) {
       log.warn('feedback: could not delete old rows', { error: (err as Error).message });
     }

@@ -252,9 +252,7 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   purge(before: number): Promise<PurgeReport> {
-    return this.use('purge old feedback', () =>
-      this.db.transaction().execute((trx) => purgeBefore(trx, before)),
-    );
+    return this.use('purge old rows', () => this.db.transaction().execute((trx) => purgeBefore(trx, before)));
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 // The corpus tables across opens: a schema-1 database (votes, picks) migrates to schema 2 keeping
-// its data, and everything survives a restart.
+// its data, everything survives a restart, and purge deletes old questions, audit entries and
+// proposals while articles and tombstones stay.
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -119,5 +120,64 @@ describe('a restart', () => {
     const next = await again.audit(auditOf('undo', 'pick 1'));
     expect(next.id).toBeGreaterThan(Math.max(...before.audit.map((e) => e.id)));
     await again.close();
+  });
+});
+
+describe('purge', () => {
+  it('deletes old questions, audit entries and decided or expired proposals, never articles or tombstones', async () => {
+    const store = await openSqliteStore(folder.dir);
+    await store.putArticle(linkArticle('old', 1), auditOf('add', 'old'), 10);
+    await store.hideArticle({ file: 'f.md', title: 'F', by: 'mod1', at: 20 }, auditOf('hide', 'f'));
+    await store.audit(auditOf('reindex', 'all'), 600);
+    for (const at of [100, 499, 500, 900]) {
+      await store.logQuestion({ at, question: `at ${at}?`, answered: true, surface: 'ask', quoted: [] });
+    }
+    await store.saveProposal(proposal('confirmed-early'));
+    await store.claimProposal('confirmed-early', 'mod1', 'confirmed', 100);
+    await store.saveProposal(proposal('cancelled-early'));
+    await store.claimProposal('cancelled-early', 'mod1', 'cancelled', 499);
+    await store.saveProposal(proposal('decided-late'));
+    await store.claimProposal('decided-late', 'mod1', 'confirmed', 700);
+    await store.saveProposal(proposal('expired', 300));
+    await store.saveProposal(proposal('pending', 10_000));
+    await store.saveProposal(proposal('released', 10_000));
+    await store.claimProposal('released', 'mod1', 'confirmed', 100);
+    await store.releaseProposal('released');
+    const revisions = [await store.revision(), await store.corpusRevision()];
+
+    expect(await store.purge(500)).toEqual({
+      answers: 0,
+      votes: 0,
+      picks: 0,
+      questions: 2,
+      audit: 2,
+      proposals: 3,
+    });
+    expect((await store.questionsSince(0)).map((q) => q.at)).toEqual([500, 900]);
+    expect((await store.auditLog(10)).map((e) => e.at)).toEqual([600]);
+    expect(await store.getProposal('pending')).toBeDefined();
+    expect(await store.getProposal('released')).toBeDefined();
+    expect(await store.claimProposal('decided-late', 'mod1', 'confirmed', 800)).toEqual({
+      ok: false,
+      reason: 'decided',
+    });
+    for (const id of ['confirmed-early', 'cancelled-early', 'expired']) {
+      expect(await store.claimProposal(id, 'mod1', 'confirmed', 400)).toEqual({
+        ok: false,
+        reason: 'unknown',
+      });
+    }
+    expect((await store.articles()).map((a) => a.file)).toEqual(['discord/old.md']);
+    expect((await store.tombstones()).map((t) => t.file)).toEqual(['f.md']);
+    expect([await store.revision(), await store.corpusRevision()]).toEqual(revisions);
+    expect(await store.purge(500)).toEqual({
+      answers: 0,
+      votes: 0,
+      picks: 0,
+      questions: 0,
+      audit: 0,
+      proposals: 0,
+    });
+    await store.close();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CustomIdSigner } from '../../src/discord/custom-id.js';
+import { parseDaysOption } from '../../src/app/terminal.js';
 import { LIMITS } from '../../src/discord/limits.js';
 import { insightsPageCount, renderInsights } from '../../src/discord/render-insights.js';
 import type { InsightsGroup, InsightsReport } from '../../src/insights/types.js';
@@ -224,6 +225,16 @@ describe('the terminal', () => {
     expect(text).toContain('     pick #1 (user, pending): none of these');
     expect(text).toContain('A3 — f3.md (gone)');
     expect(text).toContain('Note: Only the 2,000 most recent');
+  });
+
+  it('--days takes a whole number from 1 to 365, and says what was wrong in one line', () => {
+    expect(parseDaysOption('30')).toEqual({ ok: true, days: 30 });
+    expect(parseDaysOption('365')).toEqual({ ok: true, days: 365 });
+    for (const bad of ['0', '366', '1.5', '-3', 'seven', '', '1e2'])
+      expect(parseDaysOption(bad)).toEqual({
+        ok: false,
+        message: `--days must be a whole number from 1 to 365; got ${JSON.stringify(bad)}`,
+      });
   });
 
   it('--json is the whole report with ISO times', () => {

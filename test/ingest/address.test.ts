@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_REASONS, classifyAddress, type AddressKind } from '../../src/ingest/address.js';
 import { checkedAddresses, isAllowedHost, normalizeHost } from '../../src/ingest/resolve.js';
-import { IngestError, type HostResolver } from '../../src/ingest/types.js';
+import { refusal, tableResolver } from './helpers.js';
 
 const cases: [address: string, kind: AddressKind][] = [
   ['93.184.216.34', 'public'],
@@ -107,30 +107,8 @@ describe('FETCH_ALLOW_HOSTS matching', () => {
   });
 });
 
-/** A resolver answering from a table, counting its calls. */
-function table(answers: Record<string, string[]>): HostResolver & { calls: string[] } {
-  const calls: string[] = [];
-  const resolve = (host: string) => {
-    calls.push(host);
-    const found = answers[host];
-    if (found === undefined)
-      return Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
-    return Promise.resolve(found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
-  };
-  return Object.assign(resolve, { calls });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<IngestError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IngestError);
-  return err as IngestError;
-}
-
 describe('checkedAddresses', () => {
-  const dns = table({
+  const dns = tableResolver({
     'news.example': ['93.184.216.34', '2606:2800:220:1::1'],
     'mixed.example': ['93.184.216.34', '10.1.2.3'],
     'intranet.example': ['10.1.2.3'],

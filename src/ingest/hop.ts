@@ -47,7 +47,7 @@ export function connectError(err: unknown, host: string): IngestError {
   if (code === 'ECONNREFUSED') message = `${name} refused the connection`;
   else if (CUT_OFF.has(code)) message = `the connection to ${name} was cut off`;
   else if (UNREACHABLE.has(code)) message = `citebot could not reach ${name}`;
-  else if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/u.test(code)) {
+  else if (code === 'EPROTO' || /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO/u.test(code)) {
     message = `the secure connection to ${name} failed (${shown(code, 40)})`;
   } else if (code.startsWith('HPE_')) message = `${name} answered something that is not HTTP`;
   return new IngestError('connect', message, { cause: err });

@@ -2,13 +2,16 @@
 // addresses and redirects checked before connecting, the size limits while reading (a 50 MB body,
 // compression bombs), the deadline (a drip, a stall), content types, statuses, validators, charsets.
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Deadline } from '../../src/ingest/deadline.js';
 import { fetchText } from '../../src/ingest/fetch.js';
 import type { FetchOptions } from '../../src/ingest/types.js';
 import { ARTICLE_HTML, ETAG, LAST_MODIFIED, MARKDOWN_TEXT, PLAIN_TEXT } from '../harness/page-fixtures.js';
 import { startPages, type Pages } from '../harness/pages.js';
+import { TLS_CERT, TLS_KEY } from '../harness/tls-fixture.js';
 import { refusal, tableResolver } from './helpers.js';
 
 const KB = 1024;
@@ -140,6 +143,46 @@ describe('fetchText: addresses', () => {
     expect([refused.code, refused.message]).toEqual(['connect', '127.0.0.1 refused the connection']);
     const reset = await refusal(fetchText(at('/reset'), opts));
     expect([reset.code, reset.message]).toEqual(['connect', 'the connection to 127.0.0.1 was cut off']);
+  });
+});
+
+describe('fetchText: TLS', () => {
+  it('names the host to the server and checks its certificate, connecting to the checked address', async () => {
+    const names: string[] = [];
+    const context = createSecureContext({ key: TLS_KEY, cert: TLS_CERT });
+    const server = createTlsServer(
+      {
+        key: TLS_KEY,
+        cert: TLS_CERT,
+        SNICallback: (name, done) => {
+          names.push(name);
+          done(null, context);
+        },
+      },
+      (_req, res) => res.end('never: the certificate is not trusted'),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const dns = tableResolver({ 'pages.test': ['127.0.0.1'] });
+      const options = { ...opts, allowHosts: ['pages.test'], resolve: dns };
+      const err = await refusal(fetchText(`https://pages.test:${port}/article`, options));
+      expect([err.code, err.message]).toEqual([
+        'connect',
+        'the secure connection to pages.test failed (DEPTH_ZERO_SELF_SIGNED_CERT)',
+      ]);
+      expect(names).toEqual(['pages.test']);
+      expect(dns.calls).toEqual(['pages.test']);
+      // TLS to a server that speaks plain HTTP.
+      const plain = await refusal(fetchText(`https://127.0.0.1:${pages.port}/article`, opts));
+      expect([plain.code, plain.message]).toEqual([
+        'connect',
+        'the secure connection to 127.0.0.1 failed (EPROTO)',
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

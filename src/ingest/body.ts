@@ -22,12 +22,12 @@ export interface BodyLimits {
   host: string;
 }
 
-const DECODERS: Readonly<Record<string, () => Transform>> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
+const DECODERS: ReadonlyMap<string, () => Transform> = new Map([
+  ['gzip', createGunzip],
+  ['x-gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 
 /** The decompression stages a Content-Encoding asks for, in the order to apply them. */
 export function decoders(
@@ -39,7 +39,7 @@ export function decoders(
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s !== '' && s !== 'identity');
   const stages = names.map((name) => {
-    const make = DECODERS[name];
+    const make = DECODERS.get(name);
     if (make === undefined || names.length > 2) {
       throw new IngestError(
         'content_type',

@@ -29,13 +29,13 @@ export function parseContentType(header: string | undefined): MediaType | undefi
   return media;
 }
 
-const PAGE_KINDS: Readonly<Record<string, TextKind>> = {
-  'text/html': 'html',
-  'application/xhtml+xml': 'html',
-  'text/plain': 'plain',
-  'text/markdown': 'markdown',
-  'text/x-markdown': 'markdown',
-};
+const PAGE_KINDS: ReadonlyMap<string, TextKind> = new Map([
+  ['text/html', 'html'],
+  ['application/xhtml+xml', 'html'],
+  ['text/plain', 'plain'],
+  ['text/markdown', 'markdown'],
+  ['text/x-markdown', 'markdown'],
+]);
 
 const MARKDOWN_PATH = /\.(?:md|markdown)$/iu;
 
@@ -49,7 +49,7 @@ export function pageKind(media: MediaType | undefined, url: URL): TextKind {
     if (MARKDOWN_PATH.test(url.pathname)) return 'markdown';
     return /\.txt$/iu.test(url.pathname) ? 'plain' : 'html';
   }
-  const kind = PAGE_KINDS[media.type];
+  const kind = PAGE_KINDS.get(media.type);
   if (kind === undefined) {
     throw new IngestError(
       'content_type',
@@ -60,20 +60,20 @@ export function pageKind(media: MediaType | undefined, url: URL): TextKind {
 }
 
 /** The extensions an attachment may have, and their kinds. */
-export const ATTACHMENT_KINDS: Readonly<Record<string, TextKind>> = {
-  '.txt': 'plain',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.html': 'html',
-  '.htm': 'html',
-};
-const ACCEPTED = Object.keys(ATTACHMENT_KINDS).join(', ');
+export const ATTACHMENT_KINDS: ReadonlyMap<string, TextKind> = new Map([
+  ['.txt', 'plain'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+]);
+const ACCEPTED = [...ATTACHMENT_KINDS.keys()].join(', ');
 
 /** An attachment's kind from its name's extension; any other name: `bad_file`. */
 export function attachmentKind(name: string): TextKind {
   const dot = name.lastIndexOf('.');
   const ext = dot < 0 ? '' : name.slice(dot).toLowerCase();
-  const kind = ATTACHMENT_KINDS[ext];
+  const kind = ATTACHMENT_KINDS.get(ext);
   if (kind === undefined) {
     throw new IngestError('bad_file', `citebot takes ${ACCEPTED} files; “${shown(name, 60)}” is not one`);
   }

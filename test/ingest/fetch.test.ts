@@ -310,6 +310,17 @@ describe('fetchText: answers', () => {
     ]);
   });
 
+  it('is not fooled by types and encodings named like object properties', async () => {
+    pages.route('/proto-type', { type: 'constructor', body: ARTICLE_HTML });
+    pages.route('/proto-encoding', {
+      type: 'text/html',
+      headers: { 'Content-Encoding': '__proto__' },
+      body: 'x',
+    });
+    expect((await refusal(fetchText(at('/proto-type'), opts))).code).toBe('content_type');
+    expect((await refusal(fetchText(at('/proto-encoding'), opts))).code).toBe('content_type');
+  });
+
   it('says the status of a page that is not there', async () => {
     const missing = await refusal(fetchText(at('/missing'), opts));
     expect([missing.code, missing.message]).toEqual(['http_status', 'the page answered 404 Not Found']);

@@ -10,13 +10,13 @@
 import { DEFAULT_INSIGHTS_DAYS } from './app/bounds.js';
 import { DAYS_OPTION_HELP, parseDaysOption } from './app/terminal.js';
 import { entryCommandLine, fatal, openDataStore, startServices, startupConfig } from './entry.js';
-import { createInsights, type QuestionLog } from './insights/insights.js';
+import { createInsights } from './insights/insights.js';
 import type { InsightsReport } from './insights/types.js';
 import { insightsJson, renderInsights } from './render/insights.js';
 import { plainStyle, ttyStyle, wrapText } from './render/terminal.js';
 import type { Embedder } from './semantic/embedder.js';
 import { loadSemanticModel } from './semantic/models.js';
-import { type FeedbackStore, StoreError } from './store/types.js';
+import { StoreError } from './store/types.js';
 import { outputWidth } from './terminal/repl.js';
 
 const USAGE = `usage: npm run insights -- [options]
@@ -39,20 +39,8 @@ if (values.days !== undefined) {
   days = d.days;
 }
 
-/** The store's question log, votes and picks, or undefined when this store has no question log. */
-function questionLog(store: FeedbackStore): QuestionLog | undefined {
-  const s = store as Partial<QuestionLog>;
-  const ok = [s.questionsSince, s.votesSince, s.picksSince].every((f) => typeof f === 'function');
-  return ok ? (store as unknown as QuestionLog) : undefined;
-}
-
 const { config, log } = startupConfig({ quiet: true });
 const store = await openDataStore(config);
-const log_ = questionLog(store);
-if (!log_) {
-  await store.close();
-  fatal(`${store.description} keeps no question log`);
-}
 // The serving snapshot only: the passages' vectors are not needed to count quotes or group questions.
 const services = await startServices({ ...config, semantic: false }, log, { store: false });
 let embedder: Embedder | undefined;
@@ -68,7 +56,7 @@ if (config.semantic) {
 let report: InsightsReport;
 try {
   const insights = createInsights({
-    store: log_,
+    store,
     library: services.library,
     log,
     ...(embedder ? { embedder } : {}),

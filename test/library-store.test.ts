@@ -70,7 +70,8 @@ describe('the index from the folder plus the store', () => {
     let fail = false;
     const lib = new Library({
       dir,
-      storeSources: () => (fail ? Promise.reject(new Error('database is locked')) : Promise.resolve(garden(1))),
+      storeSources: () =>
+        fail ? Promise.reject(new Error('database is locked')) : Promise.resolve(garden(1)),
     });
     await lib.reindex();
     const before = lib.index;

@@ -1,7 +1,7 @@
 /**
  * The article in a web page: the page parsed with linkedom (no browser engine, nothing run),
  * everything that is never article text removed (scripts, styles, frames, embedded objects,
- * forms, templates, SVG, canvas, hidden elements), then Firefox's Reader View extractor
+ * forms that are not the page's wrapper, templates, SVG, canvas, hidden elements), then Firefox's Reader View extractor
  * (@mozilla/readability) picks the article, written out as Markdown by html-markdown.ts.
  */
 import { Readability } from '@mozilla/readability';
@@ -18,7 +18,6 @@ const REMOVED = new Set([
   'iframe',
   'object',
   'embed',
-  'form',
   'template',
   'svg',
   'canvas',
@@ -53,9 +52,22 @@ function strip(document: DomDocument): void {
     const hidden =
       el.hasAttribute('hidden') || el.getAttribute('aria-hidden')?.trim().toLowerCase() === 'true';
     const name = tag(el);
-    if (hidden || REMOVED.has(name)) el.remove();
+    if (hidden || REMOVED.has(name) || (name === 'form' && !wrapsArticle(el))) el.remove();
     else if (/^h[1-6]$/u.test(name)) el.setAttribute(LEVEL_ATTRIBUTE, name.slice(1));
   }
+}
+
+/** Form controls: never article text, whatever holds them. */
+const CONTROLS = 'input, select, textarea, button';
+
+/**
+ * A form that holds headings or an article (some site frameworks wrap the whole page in one) is
+ * kept, without its controls; any other form (a search box, a sign-up) goes with everything in it.
+ */
+function wrapsArticle(form: DomElement): boolean {
+  if (!form.querySelector('h1, h2, h3, article, main')) return false;
+  for (const c of Array.from(form.querySelectorAll(CONTROLS))) c.remove();
+  return true;
 }
 
 /** Whether two titles say the same (case and whitespace aside). */

@@ -57,6 +57,17 @@ describe('HTML', () => {
     expect(draft.text).not.toMatch(/[<>]\s*\/?\s*[a-z]+[^\n]*>/u);
   });
 
+  it('keeps a form that wraps the whole article (without its controls), drops any other', () => {
+    const wrapped = html(
+      pageWith(
+        `<form action="/page"><h2>Harbour Days</h2><p>${SENTENCE}</p><p>${SENTENCE}</p><input value="INPUTWORD"><button>BUTTONWORD</button></form>`,
+      ),
+    ).text;
+    expect(wrapped).toContain('## Harbour Days');
+    expect(wrapped).toContain(SENTENCE);
+    expect(wrapped).not.toMatch(/INPUTWORD|BUTTONWORD/u);
+  });
+
   it('shifts headings so the highest in the content is ##', () => {
     const text = html(pageWith('<h3>Morning</h3><p>Low water.</p><h4>Boats</h4><h6>Small ones</h6>')).text;
     expect(text).toContain('## Morning\n\nLow water.\n\n### Boats\n\n##### Small ones');

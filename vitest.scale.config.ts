@@ -14,6 +14,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'citebot-test-data-'));
 export default defineConfig({
   test: {
     include: ['test/**/*.scale.test.ts'],
+    passWithNoTests: true,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -16,6 +16,10 @@ const DATABASE = ['kysely', 'better-sqlite3'].map((name) => ({
   name,
   message: 'The database belongs to the store only (src/store/).',
 }));
+const READER = ['linkedom', '@mozilla/readability'].map((name) => ({
+  name,
+  message: 'Parsing web pages belongs to ingest only (src/ingest/).',
+}));
 /** Node's built-in modules, with and without the node: prefix. */
 const BUILTINS = {
   paths: builtinModules.map((name) => ({ name, message: 'No Node built-ins here: this code is pure.' })),
@@ -30,7 +34,7 @@ function restrict(files, { paths = [], patterns = [] }, ignores = []) {
 /** src/core/: core files and pure npm packages only (nothing of Discord, no Node, nothing of ours). */
 const core = [1, 2, 3].map((depth) =>
   restrict([`src/core/${'*/'.repeat(depth - 1)}*.ts`], {
-    paths: [DISCORD_JS, ...BUILTINS.paths],
+    paths: [DISCORD_JS, ...READER, ...BUILTINS.paths],
     patterns: [
       ...BUILTINS.patterns,
       {
@@ -38,6 +42,19 @@ const core = [1, 2, 3].map((depth) =>
         message: 'core knows nothing of Discord.',
       },
       { regex: `^(\\.\\./){${depth}}`, message: 'core imports only core (src/core/).' },
+    ],
+  }),
+);
+
+/** src/ingest/: the network and the page parser allowed; of ours, only src/core/. */
+const ingest = [1, 2, 3].map((depth) =>
+  restrict([`src/ingest/${'*/'.repeat(depth - 1)}*.ts`], {
+    paths: [DISCORD_JS, ...DATABASE],
+    patterns: [
+      {
+        regex: `^(\\.\\./){${depth}}(?!core/)`,
+        message: 'ingest imports nothing else of ours (src/core/ at most).',
+      },
     ],
   }),
 );
@@ -69,18 +86,21 @@ export default tseslint.config(
   },
   // Everywhere in src/ (src/interactions/ and src/discord/ included): no discord.js, no node:http.
   // Tests, bench/ and scripts/ are free.
-  // The database packages only in src/store/.
-  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP, ...DATABASE] }),
-  restrict(['src/transports/gateway/**/*.ts'], { paths: [...NODE_HTTP, ...DATABASE] }),
-  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS, ...DATABASE] }),
+  // The database packages only in src/store/; the HTML parser and extractor only in src/ingest/.
+  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP, ...DATABASE, ...READER] }),
+  restrict(['src/transports/gateway/**/*.ts'], { paths: [...NODE_HTTP, ...DATABASE, ...READER] }),
+  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS, ...DATABASE, ...READER] }),
+  // Ingest fetches from outside (node:http, node:https, node:dns, node:net, node:zlib) and parses
+  // pages (linkedom, Readability), importing nothing else of ours but src/core/.
+  ...ingest,
   // The store: the database behind one interface, importing nothing else of ours.
   restrict(['src/store/**/*.ts'], {
-    paths: [DISCORD_JS, ...NODE_HTTP],
+    paths: [DISCORD_JS, ...NODE_HTTP, ...READER],
     patterns: [{ regex: '^\\.\\./', message: 'The store imports only the store (src/store/).' }],
   }),
   // The command table is pure data: importable by every surface and transport.
   restrict(['src/app/**/*.ts'], {
-    paths: [DISCORD_JS, ...BUILTINS.paths],
+    paths: [DISCORD_JS, ...READER, ...BUILTINS.paths],
     patterns: BUILTINS.patterns,
   }),
   ...core,
@@ -88,11 +108,12 @@ export default tseslint.config(
     paths: [
       DISCORD_JS,
       ...NODE_HTTP,
+      ...READER,
       { name: './log.js', message: 'config.ts imports nothing of ours (log levels: ./log-levels.js).' },
     ],
   }),
   restrict(['src/discord/render*.ts'], {
-    paths: [DISCORD_JS, ...NODE_HTTP],
+    paths: [DISCORD_JS, ...NODE_HTTP, ...READER],
     patterns: [{ group: ['../corpus/*'], message: 'Rendering takes result data, not the corpus layer.' }],
   }),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },

@@ -9,7 +9,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'citebot-test-data-'));
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/**/*.slow.test.ts', 'node_modules/**'],
+    exclude: ['test/**/*.slow.test.ts', 'test/**/*.scale.test.ts', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

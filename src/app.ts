@@ -8,7 +8,10 @@ import { type EmbedProgress, Library } from './corpus/library.js';
 import { Feedback } from './learning/feedback.js';
 import { Learning } from './learning/learning.js';
 import type { Logger } from './log.js';
-import type { FeedbackStore } from './store/types.js';
+import { readStoreSources } from './corpus/store-sources.js';
+import { createInsights } from './insights/insights.js';
+import { CorpusAdmin } from './manage/admin.js';
+import type { Store } from './store/corpus-types.js';
 import type { Embedder } from './semantic/embedder.js';
 import { loadSemanticModel, SEMANTIC_MODELS } from './semantic/models.js';
 import { startWorkerEmbedder, type WorkerEmbedder } from './semantic/worker-embedder.js';
@@ -30,7 +33,7 @@ export interface ServiceOptions {
    * The store of votes and picks (entry points open it from DATA_DIR). Without one (false or
    * unset) the services have no feedback: answers carry no 👍/👎 and nothing taught applies.
    */
-  store?: FeedbackStore | false;
+  store?: Store | false;
 }
 
 /** How often a process looks for picks another process made (the store's revision). */
@@ -80,7 +83,9 @@ export async function createServices(
     if (worker.status === 'fulfilled' && !passageEmbedder) await worker.value.close();
     else if (worker.status === 'fulfilled') worker_ = worker.value;
   }
+  const store = options.store || undefined;
   const library = new Library({
+    ...(store ? { storeSources: () => readStoreSources(store) } : {}),
     ...(passageEmbedder ? { embedder: passageEmbedder } : {}),
     semanticMaxPassages: config.semanticMaxPassages,
     ...(config.prf ? { ranking: { prf: PRF_SETTINGS } } : {}),
@@ -121,8 +126,14 @@ export async function createServices(
       `the corpus folder ${config.corpusDir} has no articles; every question will be declined. Put .txt or .md files there.`,
     );
   }
-  const feedback = options.store
-    ? await startFeedback(config, log, library, options.store, embedder)
+  const feedback = store ? await startFeedback(config, log, library, store, embedder) : undefined;
+  const admin = store
+    ? new CorpusAdmin({
+        store,
+        library,
+        log,
+        fetch: { maxBytes: config.maxFileBytes, allowHosts: config.fetchAllowHosts },
+      })
     : undefined;
   return {
     library,
@@ -130,6 +141,17 @@ export async function createServices(
     ...(embedder && passageEmbedder ? { embedder } : {}),
     ...(embedder && worker_ ? { questionWorker: worker_ } : {}),
     ...(feedback ? { feedback: feedback.service, learning: feedback.learning } : {}),
+    ...(admin ? { admin } : {}),
+    ...(store
+      ? {
+          insights: createInsights({
+            store,
+            library,
+            log,
+            ...(embedder && passageEmbedder ? { embedder } : {}),
+          }),
+        }
+      : {}),
     close: async () => {
       feedback?.stop();
       await worker_?.close();
@@ -147,7 +169,7 @@ async function startFeedback(
   config: Config,
   log: Logger,
   library: Library,
-  store: FeedbackStore,
+  store: Store,
   embedder: Embedder | undefined,
 ): Promise<{ service: Feedback; learning: Learning; stop: () => void }> {
   const learning = new Learning(embedder ? { embedder, model: embedder.model } : {});
@@ -162,7 +184,8 @@ async function startFeedback(
   const purge = async () => {
     try {
       const r = await store.purge(Date.now() - config.feedbackRetentionDays * DAY_MS);
-      if (r.answers + r.votes + r.picks > 0) log.info('feedback: old rows deleted', { ...r });
+      const total = r.answers + r.votes + r.picks + r.questions + r.audit + r.proposals;
+      if (total > 0) log.info('feedback: old rows deleted', { ...r });
     } catch (err) {
       log.warn('feedback: could not delete old rows', { error: (err as Error).message });
     }
@@ -175,7 +198,18 @@ async function startFeedback(
       error: (err as Error).message,
     });
   }
-  const sync = setInterval(() => void service.sync(), FEEDBACK_SYNC_MS);
+  // Articles added or hidden by another process (a second instance, `npm run feedback`) re-index here.
+  let corpusRevision = await store.corpusRevision().catch(() => undefined);
+  const syncCorpus = async () => {
+    try {
+      const now = await store.corpusRevision();
+      if (corpusRevision !== undefined && now !== corpusRevision) await library.reindex({ fresh: true });
+      corpusRevision = now;
+    } catch (err) {
+      log.debug('corpus: could not read the store revision', { error: (err as Error).message });
+    }
+  };
+  const sync = setInterval(() => void service.sync().then(syncCorpus), FEEDBACK_SYNC_MS);
   const daily = setInterval(() => void purge(), DAY_MS);
   sync.unref();
   daily.unref();

@@ -9,7 +9,8 @@ import type { Services } from './commands/commands.js';
 import { type Config, ConfigError, configSecrets, configWarnings, loadConfig } from './config.js';
 import { createLogger, LOG_LEVELS, type Logger } from './log.js';
 import { openStore } from './store/open.js';
-import { type FeedbackStore, StoreError } from './store/types.js';
+import type { Store } from './store/corpus-types.js';
+import { StoreError } from './store/types.js';
 import { type Options, type ParsedArgs, parseCommandLine } from './terminal/args.js';
 
 export interface StartupOptions {
@@ -62,7 +63,7 @@ export function applyHeapGrowth(config: Config, log: Logger): void {
 }
 
 /** Opens the store in DATA_DIR; one that can't be opened ends the process with one line. */
-export async function openDataStore(config: Config): Promise<FeedbackStore> {
+export async function openDataStore(config: Config): Promise<Store> {
   try {
     return await openStore({ dataDir: config.dataDir });
   } catch (err) {

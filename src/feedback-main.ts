@@ -15,7 +15,8 @@ const USAGE = `usage: npm run feedback -- <command>
   import FILE       add the picks in FILE (one JSON object per line:
                     {"question", "file"?, "passage", "verdict": "answer"|"none", "by": "moderator"|"user"});
                     lines whose passage is not in the current corpus are reported and skipped
-  purge             delete votes, picks and answers older than FEEDBACK_RETENTION_DAYS now
+  purge             delete votes, picks, answers, logged questions, audit entries and decided or
+                    expired proposals older than FEEDBACK_RETENTION_DAYS now
   --version         print the version
   --help            this text
 DATA_DIR selects the store (default .data), as for every entry point.`;
@@ -49,7 +50,7 @@ try {
     const cut = Date.now() - config.feedbackRetentionDays * 86_400_000;
     const r = await store.purge(cut);
     process.stderr.write(
-      `citebot: deleted ${r.answers} answers, ${r.votes} votes and ${r.picks} picks older than ${config.feedbackRetentionDays} days\n`,
+      `citebot: deleted ${r.answers} answers, ${r.votes} votes, ${r.picks} picks, ${r.questions} questions, ${r.audit} audit entries and ${r.proposals} proposals older than ${config.feedbackRetentionDays} days\n`,
     );
   } else {
     let text: string;

@@ -1,8 +1,8 @@
 /**
- * The terminal's side of the table: the parser for `npm start`'s input lines, and the `npm run ask`
- * options it shares with /ask (the results bound).
+ * The terminal's side of the table: the parser for `npm start`'s input lines, the `npm run ask`
+ * options it shares with /ask (the results bound), and `npm run insights --days` (/insights' bound).
  */
-import { DEFAULT_RESULTS } from './bounds.js';
+import { DEFAULT_INSIGHTS_DAYS, DEFAULT_RESULTS, MAX_INSIGHTS_DAYS } from './bounds.js';
 import { routeFor, routesOf } from './routes.js';
 import { COMMAND_SPECS, type CommandSpec, RESULTS_BOUNDS, type Route } from './spec.js';
 
@@ -72,4 +72,19 @@ export function parseResultsOption(
     };
   }
   return { ok: true, results: n };
+}
+
+/** `npm run insights --days`'s usage text. */
+export const DAYS_OPTION_HELP = `the last N days (1-${MAX_INSIGHTS_DAYS}, default ${DEFAULT_INSIGHTS_DAYS})`;
+
+/** Reads `--days N`: a whole number from 1 to MAX_INSIGHTS_DAYS (as /insights days:), or the line saying why not. */
+export function parseDaysOption(value: string): { ok: true; days: number } | { ok: false; message: string } {
+  const n = /^\s*\d+\s*$/u.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INSIGHTS_DAYS) {
+    return {
+      ok: false,
+      message: `--days must be a whole number from 1 to ${MAX_INSIGHTS_DAYS}; got ${JSON.stringify(value)}`,
+    };
+  }
+  return { ok: true, days: n };
 }

@@ -16,7 +16,7 @@ import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library
 import type { Learning } from '../learning/learning.js';
 import type { FeedbackService } from '../learning/types.js';
 import type { InsightsService } from '../insights/types.js';
-import type { CorpusAdminService } from '../manage/types.js';
+import type { ArticleOrigin, CorpusAdminService } from '../manage/types.js';
 import type { Logger } from '../log.js';
 import type { Embedder } from '../semantic/embedder.js';
 
@@ -81,6 +81,8 @@ export interface SourcesResult {
   article?: ArticleMeta;
   /** How far the semantic stage is (passage vectors done of needed, and whether it answers). */
   semantic: SemanticCoverage;
+  /** Where each article comes from (folder or Discord, who added it), and the hidden ones; with a store. */
+  origins?: ReadonlyMap<string, ArticleOrigin>;
 }
 
 /** The semantic stage's state in one line, as /sources shows it on every surface. */
@@ -250,6 +252,21 @@ export function sources(services: Services, article?: string): SourcesResult | C
   return { kind: 'sources', articles, semantic };
 }
 
+/** /sources with where each article comes from (when there is a store that can be read). */
+export async function sourcesWithOrigins(
+  services: Services,
+  article?: string,
+): Promise<SourcesResult | CommandError> {
+  const r = sources(services, article);
+  if (r.kind === 'error' || !services.admin) return r;
+  try {
+    return { ...r, origins: await services.admin.origins() };
+  } catch (err) {
+    services.log.warn('could not read where the articles come from', { error: (err as Error).message });
+    return r;
+  }
+}
+
 /** How the text before an article's first heading is named where a name must be shown or typed. */
 export const OPENING_SECTION = '(opening)';
 
@@ -363,8 +380,11 @@ export function help(services: Services): HelpResult {
 }
 
 /** /reindex (permission checks belong to the surface that knows who asks). */
-export async function reindex(services: Services): Promise<ReindexResult> {
-  const report = await services.library.reindex();
+export async function reindex(services: Services, actor = 'terminal'): Promise<ReindexResult> {
+  // With a store, the re-index goes into the audit log (who, when, what it found).
+  const report = services.admin
+    ? await services.admin.reindex({ userId: actor })
+    : await services.library.reindex();
   // What was taught, resolved against the new snapshot now rather than at its first question.
   if (report.ok && services.library.ready) services.learning?.teachingFor(services.library.index);
   if (report.ok) {

@@ -17,6 +17,7 @@ import type { SkippedFile } from '../core/types.js';
 import { type LoadOptions, loadCorpus } from './loader.js';
 import type { Embedder, VectorLookup } from '../semantic/embedder.js';
 import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
+import { mergeSources, type StoreSources } from './store-sources.js';
 import { VectorCache } from './vector-cache.js';
 
 /** What a re-index did. */
@@ -55,6 +56,12 @@ export interface LibraryOptions extends LoadOptions {
   onEmbedProgress?: EmbedProgress;
   /** Hears when a background embedding finished (vectors swapped in) or failed (lexical kept). */
   onSemantic?: (event: SemanticEvent) => void;
+  /**
+   * The store's part of the corpus (articles added from Discord, hidden folder files), read at every
+   * re-index; its revision is part of the snapshot's fingerprint. A failure fails the re-index (the
+   * serving snapshot stays).
+   */
+  storeSources?: () => Promise<StoreSources>;
 }
 
 /** How far the semantic stage is: vectors done of needed, and whether it answers. */
@@ -97,6 +104,8 @@ class Abandoned extends Error {}
 export class Library {
   #current: CorpusIndex | undefined;
   #inflight: Promise<ReindexReport> | undefined;
+  /** The run `reindex({ fresh: true })` asked for while another was under way. */
+  #followUp: Promise<ReindexReport> | undefined;
   #skipped: SkippedFile[] = [];
   /** Fingerprint of the folder the serving snapshot was made from (with a cache folder). */
   #fingerprint: string | undefined;
@@ -126,8 +135,20 @@ export class Library {
     return this.#skipped;
   }
 
-  /** Re-indexes the corpus folder. Concurrent calls share one run. */
-  reindex(): Promise<ReindexReport> {
+  /**
+   * Re-indexes the corpus folder (and the store's articles). Concurrent calls share one run. With
+   * `fresh`, the run starts after this call (a change was just stored, and a run already under way
+   * may have read the store before it): the run under way finishes, then one more starts, shared by
+   * every `fresh` call made meanwhile.
+   */
+  reindex(options: { fresh?: boolean } = {}): Promise<ReindexReport> {
+    if (this.#inflight && options.fresh) {
+      this.#followUp ??= this.#inflight.then(() => {
+        this.#followUp = undefined;
+        return this.reindex();
+      });
+      return this.#followUp;
+    }
     if (!this.#inflight) {
       this.#inflight = this.#run().finally(() => {
         this.#inflight = undefined;
@@ -281,11 +302,13 @@ export class Library {
       let snapshot: string | undefined;
       let skipped: SkippedFile[] = [];
       let files = 0;
-      // Fast path: a snapshot whose fingerprint (file names, sizes and times, index options)
-      // matches the folder is loaded without reading or splitting the articles.
-      const fingerprint = this.options.cacheDir
+      const extra = await this.options.storeSources?.();
+      // Fast path: a snapshot whose fingerprint (file names, sizes and times, index options, the
+      // store's corpus revision) matches is loaded without reading or splitting the articles.
+      const listing = this.options.cacheDir
         ? await listingFingerprint(this.options.dir, this.options.ranking ?? {})
         : undefined;
+      const fingerprint = listing && extra ? `${listing}+store${extra.revision}` : listing;
       if (old && fingerprint && fingerprint === this.#fingerprint) {
         // Nothing changed since the serving snapshot was made: keep it (no second copy in memory);
         // an embedding under way for it goes on, a failed one is tried again.
@@ -310,11 +333,12 @@ export class Library {
         if (loaded.sources.length === 0 && old && old.articles.length > 0) {
           throw new Error('the corpus folder holds no readable articles now; keeping the current index');
         }
-        skipped = loaded.skipped;
-        files = loaded.sources.length;
+        const merged = mergeSources(loaded.sources, extra);
+        skipped = [...loaded.skipped, ...merged.skipped];
+        files = merged.sources.length;
         // Yield once so queries already scheduled finish on the old snapshot.
         await new Promise((r) => setImmediate(r));
-        next = CorpusIndex.build(loaded.sources, this.options.ranking);
+        next = CorpusIndex.build(merged.sources, this.options.ranking);
       }
       for (const s of skipped) this.options.onSkip?.(s);
       const dirty = source === 'built';

@@ -10,6 +10,7 @@ import {
   semanticStatus,
 } from '../commands/commands.js';
 import type { ArticleMeta } from '../core/types.js';
+import type { ArticleOrigin } from '../manage/types.js';
 import { COLOUR, count, linkButton, payload, plain, renderNote, type ReplyPayload } from './render-common.js';
 import { escapeText, safeUrl } from './escape.js';
 import { EPHEMERAL, LIMITS } from './limits.js';
@@ -24,8 +25,10 @@ export function renderSources(
   articles: readonly ArticleMeta[],
   one?: ArticleMeta,
   semantic?: SemanticCoverage,
+  origins?: ReadonlyMap<string, ArticleOrigin>,
 ): ReplyPayload {
   if (one) {
+    const from = originText(origins?.get(one.file));
     const sections = one.sections.map(
       (s) => `• ${escapeText(sectionName(s.name))} — ${count(s.passages, 'passage')}`,
     );
@@ -36,7 +39,9 @@ export function renderSources(
         {
           title: plain(one.title),
           ...(url ? { url } : {}),
-          description: [meta.length ? `-# ${meta.join(' · ')}` : '', ...sections].filter(Boolean).join('\n'),
+          description: [meta.length ? `-# ${meta.join(' · ')}` : '', from ? `-# ${from}` : '', ...sections]
+            .filter(Boolean)
+            .join('\n'),
           footer: { text: plain(`${one.file} · ${count(one.passages, 'passage')}`) },
           color: COLOUR.info,
         },
@@ -50,8 +55,11 @@ export function renderSources(
     const facts = escapeText(
       `${a.date ? `${a.date} · ` : ''}${count(a.sections.filter((s) => s.name).length, 'section')} · ${count(a.passages, 'passage')}`,
     );
-    return { name: plain(a.title), value: url ? `${facts} · [source](<${url}>)` : facts };
+    const from = originText(origins?.get(a.file));
+    const value = url ? `${facts} · [source](<${url}>)` : facts;
+    return { name: plain(a.title), value: from ? `${value}\n-# ${from}` : value };
   });
+  const hidden = [...(origins?.values() ?? [])].filter((o) => o.hidden).length;
   return payload({
     embeds: [
       {
@@ -61,6 +69,11 @@ export function renderSources(
             ? `Showing the first ${LIMITS.fields}. Use \`/sources article:\` to see one article's sections.`
             : "Use `/sources article:` to see one article's sections.",
           ...(semantic ? [`-# ${escapeText(semanticStatus(semantic))}`] : []),
+          ...(hidden
+            ? [
+                `-# ${count(hidden, 'folder article')} hidden from Discord (\`/corpus restore\` shows one again)`,
+              ]
+            : []),
         ].join('\n'),
         fields,
         color: COLOUR.info,
@@ -135,4 +148,16 @@ export function renderReindex(report: ReindexReport): ReplyPayload {
     ],
     flags: EPHEMERAL,
   });
+}
+
+/**
+ * Where an article comes from, as one line: "From the corpus folder" or "Added from Discord by
+ * <@id> <t:…:R>" (mentions in these messages never ping: allowed_mentions parses none).
+ */
+export function originText(o: ArticleOrigin | undefined): string | undefined {
+  if (!o) return undefined;
+  if (o.origin === 'folder') return 'From the corpus folder';
+  const by = o.addedBy && /^\d{1,25}$/u.test(o.addedBy) ? ` by <@${o.addedBy}>` : '';
+  const when = o.addedAt ? ` <t:${Math.floor(o.addedAt / 1000)}:R>` : '';
+  return `Added from Discord${by}${when}`;
 }

@@ -23,7 +23,23 @@ export interface FetchOptions {
   /** Sent as If-None-Match / If-Modified-Since (an update re-fetching a page). */
   etag?: string;
   lastModified?: string;
+  /**
+   * Resolves a host name to all its addresses (default: `dns.promises.lookup(host, { all: true,
+   * verbatim: true })`). Called once per hop; the connection goes only to the addresses it gave,
+   * after every one of them was checked. Tests give their own to stand for any DNS answer.
+   */
+  resolve?: HostResolver;
 }
+
+/** One address a host name resolved to. */
+export interface ResolvedAddress {
+  address: string;
+  /** 4 or 6. */
+  family: number;
+}
+
+/** Resolves a host name to all its addresses (FetchOptions.resolve). */
+export type HostResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
 /** A page or attachment fetched and decoded. */
 export interface FetchedText {

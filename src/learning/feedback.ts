@@ -18,6 +18,7 @@ import type {
   PickVector,
   VoteValue,
 } from '../store/types.js';
+import type { CorpusStore } from '../store/corpus-types.js';
 import { AnchorResolver, anchorOf } from './anchor.js';
 import type {
   Actor,
@@ -43,7 +44,8 @@ export interface LearningEngine {
 }
 
 export interface FeedbackDeps {
-  store: FeedbackStore;
+  /** With the corpus store's audit and question log (the real store), undo/confirm are audited and questions logged. */
+  store: FeedbackStore & Partial<Pick<CorpusStore, 'audit' | 'logQuestion'>>;
   learning: LearningEngine;
   library: Library;
   log: Logger;
@@ -146,8 +148,25 @@ export class Feedback implements FeedbackService {
       createdAt: this.#now(),
       ...(a.article ? { article: a.article } : {}),
     };
+    const { store } = this.#d;
+    // The question log (for /insights) keeps no user id; it is written beside the answer.
+    const logged = store.logQuestion?.({
+      at: record.createdAt,
+      question: a.question,
+      answered: a.answered,
+      surface: context.surface,
+      answerId: record.id,
+      quoted: a.answered
+        ? a.passages.map((p) => ({ file: p.passage.origin.file, section: p.passage.origin.section }))
+        : [],
+    });
     try {
-      await this.#d.store.recordAnswer(record);
+      await Promise.all([
+        store.recordAnswer(record),
+        logged?.catch((err: unknown) =>
+          this.#d.log.warn('feedback: could not log a question', { error: (err as Error).message }),
+        ),
+      ]);
     } catch (err) {
       this.#d.log.warn('feedback: could not remember an answer', { error: (err as Error).message });
       return undefined;
@@ -308,6 +327,7 @@ export class Feedback implements FeedbackService {
       actor,
       (id, by, at) => this.#d.store.undoPick(id, by, at),
       'undone already',
+      'undo',
     );
   }
 
@@ -317,6 +337,7 @@ export class Feedback implements FeedbackService {
       actor,
       (id, by, at) => this.#d.store.confirmPick(id, by, at),
       'undone or confirmed already',
+      'confirm',
     );
   }
 
@@ -325,6 +346,7 @@ export class Feedback implements FeedbackService {
     actor: Actor,
     change: (id: number, by: string, at: number) => Promise<boolean>,
     already: string,
+    action: 'undo' | 'confirm',
   ): Promise<{ ok: true; pick: PickRecord } | FeedbackRefusal> {
     if (!actor.moderator) return refuse('forbidden', 'Only moderators can review feedback.');
     try {
@@ -338,6 +360,19 @@ export class Feedback implements FeedbackService {
       await this.refresh();
       const pick = await this.#d.store.getPick(pickId);
       if (!pick) return refuse('gone', `There is no pick #${pickId}.`);
+      await this.#d.store
+        .audit?.(
+          {
+            actor: actor.userId,
+            action,
+            target: `pick #${pickId}`,
+            detail: `${pick.verdict === 'none' ? 'none of these' : (pick.anchors[0]?.label ?? 'a passage')} for “${pick.question.slice(0, 200)}”`,
+          },
+          this.#now(),
+        )
+        .catch((err: unknown) =>
+          this.#d.log.warn('feedback: could not write the audit log', { error: (err as Error).message }),
+        );
       return { ok: true, pick };
     } catch {
       return refuse('unavailable', UNAVAILABLE);

@@ -38,8 +38,10 @@ export interface ArticleOrigin {
   addedAt?: number;
   /** Discord articles added by link. */
   sourceUrl?: string;
-  /** A folder article hidden from Discord (not indexed now). */
+  /** A folder article hidden from Discord (not indexed now), by whom and when. */
   hidden?: boolean;
+  hiddenBy?: string;
+  hiddenAt?: number;
 }
 
 /** What an article would be once added: enough for the moderator to decide. */

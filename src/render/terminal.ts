@@ -12,6 +12,7 @@ import { terminalHelpLine } from '../app/help.js';
 import { HELP_TEXT, semanticStatus } from '../commands/commands.js';
 import { originLabel, toParts } from '../core/parts.js';
 import type { ArticleMeta, Span } from '../core/types.js';
+import type { ArticleOrigin } from '../manage/types.js';
 
 export interface Style {
   bold(s: string): string;
@@ -132,9 +133,12 @@ export function renderSources(result: SourcesResult | CommandError, style: Style
   if (result.kind === 'error') return style.warn(result.message);
   if (result.article) {
     const a = result.article;
+    const from = originLine(result.origins?.get(a.file));
     const lines = [
       style.bold(safe(a.title)),
-      style.dim(`${a.file}${a.date ? ` · ${a.date}` : ''}${a.author ? ` · ${safe(a.author)}` : ''}`),
+      style.dim(
+        `${a.file}${a.date ? ` · ${a.date}` : ''}${a.author ? ` · ${safe(a.author)}` : ''}${from ? ` · ${from}` : ''}`,
+      ),
     ];
     for (const s of a.sections)
       lines.push(`  • ${safe(s.name || '(opening)')} — ${count(s.passages, 'passage')}`);
@@ -143,11 +147,23 @@ export function renderSources(result: SourcesResult | CommandError, style: Style
   if (result.articles.length === 0) return 'No articles are indexed.';
   return [
     style.bold(count(result.articles.length, 'article')),
-    ...result.articles.map(
-      (a) => `  • ${safe(articleLine(a))}, ${count(a.sections.filter((s) => s.name).length, 'section')}`,
-    ),
+    ...result.articles.map((a) => {
+      const from = originLine(result.origins?.get(a.file));
+      return `  • ${safe(articleLine(a))}, ${count(a.sections.filter((s) => s.name).length, 'section')}${from ? style.dim(` · ${from}`) : ''}`;
+    }),
+    ...[...(result.origins?.values() ?? [])]
+      .filter((o) => o.hidden)
+      .map((o) => style.dim(`  (hidden from Discord: ${safe(o.title)}, ${safe(o.file)})`)),
     style.dim(semanticStatus(result.semantic)),
   ].join('\n');
+}
+
+/** Where an article comes from, in the terminal's words. */
+function originLine(o: ArticleOrigin | undefined): string | undefined {
+  if (!o) return undefined;
+  if (o.origin === 'folder') return 'folder';
+  const when = o.addedAt ? ` on ${new Date(o.addedAt).toISOString().slice(0, 10)}` : '';
+  return `added from Discord by ${safe(o.addedBy ?? 'unknown')}${when}`;
 }
 
 export function renderHelp(result: HelpResult, style: Style = plainStyle): string {

@@ -115,7 +115,11 @@ export interface CorpusStore {
    * in one transaction.
    */
   putArticle(article: StoredArticle, audit: NewAuditEntry, at?: number): Promise<void>;
-  /** Deletes an article added from Discord (false when there was none), with its audit entry. */
+  /**
+   * Deletes an article added from Discord (false when there was none), with its audit entry. As
+   * for hideArticle and restoreArticle: when nothing changed, no audit entry is written and the
+   * corpus revision stays.
+   */
   deleteArticle(file: string, audit: NewAuditEntry, at?: number): Promise<boolean>;
 
   /** Every tombstone. */
@@ -144,16 +148,18 @@ export interface CorpusStore {
   picksSince(since: number): Promise<PickRecord[]>;
 
   saveProposal(proposal: Proposal): Promise<void>;
-  /** Reads a proposal without claiming it (undefined when unknown or decided). */
+  /** Reads a proposal without claiming it (undefined when unknown or decided; an expired one is returned). */
   getProposal(id: string): Promise<Proposal | undefined>;
   /**
    * Claims a pending proposal for `byUser` and marks it `outcome`: exactly one of several
    * concurrent claims succeeds. Refused when unknown, decided, expired at `at`, or someone else's
-   * (an expired or someone else's proposal stays as it was).
+   * (an expired or someone else's proposal stays as it was). Expired means `at >= expiresAt`. A
+   * refusal names the first that applies of: unknown, not_yours, decided, expired.
    */
   claimProposal(id: string, byUser: string, outcome: ProposalOutcome, at?: number): Promise<ProposalClaim>;
   /**
    * Puts a confirmed proposal back to pending (applying it failed, so the moderator may try again).
+   * A pending, cancelled or unknown one is left as it is.
    */
   releaseProposal(id: string): Promise<void>;
 }

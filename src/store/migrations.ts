@@ -5,7 +5,7 @@
  * written by a newer citebot and is refused, as is a database full of someone else's tables.
  */
 import { Migrator, sql } from './kysely.js';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 import { describeError } from './errors.js';
 import type { MetaTable } from './schema.js';
 import { StoreError } from './types.js';
@@ -98,9 +98,86 @@ function initial(flavor: SqlFlavor): Migration {
   };
 }
 
+/**
+ * Version 2: what moderators change from Discord and what citebot was asked — articles added from
+ * Discord, tombstones hiding folder articles, the audit log, the question log (no user id) and
+ * proposals waiting for confirmation — and the corpus revision counter.
+ */
+function corpus(flavor: SqlFlavor): Migration {
+  return {
+    async up(db: MigrationDb): Promise<void> {
+      await db.insertInto('citebot_meta').values({ key: 'corpus_revision', value: 0 }).execute();
+
+      await db.schema
+        .createTable('articles')
+        .addColumn('file', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('source_url', 'text')
+        .addColumn('attachment_name', 'text')
+        .addColumn('etag', 'text')
+        .addColumn('last_modified', 'text')
+        .addColumn('added_by', 'text', (c) => c.notNull())
+        .addColumn('added_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text')
+        .addColumn('updated_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('tombstones')
+        .addColumn('file', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('by_user', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'integer', (c) => identity(flavor, c))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+
+      await db.schema
+        .createTable('questions')
+        .addColumn('id', 'integer', (c) => identity(flavor, c))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('question', 'text', (c) => c.notNull())
+        .addColumn('answered', 'integer', (c) => c.notNull())
+        .addColumn('surface', 'text', (c) => c.notNull())
+        .addColumn('answer_id', 'text')
+        .addColumn('quoted', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('questions_at').on('questions').column('at').execute();
+
+      await db.schema
+        .createTable('proposals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('by_user', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending'))
+        .addColumn('decided_at', 'bigint')
+        .execute();
+    },
+  };
+}
+
+/** An auto-numbered integer primary key in either flavor. */
+function identity(flavor: SqlFlavor, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+  return flavor === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
+}
+
 /** Every migration this code knows, by name, oldest first. */
 function migrations(flavor: SqlFlavor): Record<string, Migration> {
-  return { '0001_initial': initial(flavor) };
+  return { '0001_initial': initial(flavor), '0002_corpus': corpus(flavor) };
 }
 
 /** The schema version this code writes: the number of the newest migration it knows. */

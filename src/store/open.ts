@@ -1,9 +1,9 @@
 /**
- * The one way entry points open the feedback store. SQLite in the data folder today; a
- * PostgreSQL URL will choose PostgreSQL here later, behind the same FeedbackStore.
+ * The one way entry points open the store. SQLite in the data folder today; a PostgreSQL URL
+ * will choose PostgreSQL here later, behind the same Store (FeedbackStore and CorpusStore).
  */
+import type { Store } from './corpus-types.js';
 import { openSqliteStore } from './sqlite.js';
-import type { FeedbackStore } from './types.js';
 
 /** Where the store lives. */
 export interface StoreOptions {
@@ -12,9 +12,9 @@ export interface StoreOptions {
 }
 
 /**
- * Opens and migrates the feedback store. Throws a StoreError whose message is one line an
+ * Opens and migrates the store (feedback and corpus). Throws a StoreError whose message is one line an
  * operator can act on (unwritable folder, damaged file, newer schema).
  */
-export function openStore({ dataDir }: StoreOptions): Promise<FeedbackStore> {
+export function openStore({ dataDir }: StoreOptions): Promise<Store> {
   return openSqliteStore(dataDir);
 }

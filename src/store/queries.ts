@@ -7,7 +7,16 @@ import { sql } from './kysely.js';
 import type { Kysely, Transaction } from 'kysely';
 import { describeError } from './errors.js';
 import { bumpRevision, purgeBefore } from './maintenance.js';
-import { answerRecord, answerRow, pickRecord, pickRow, vectorBytes, vectorFrom, voteValue } from './rows.js';
+import {
+  answerRecord,
+  answerRow,
+  pickRecord,
+  pickRow,
+  vectorBytes,
+  vectorFrom,
+  voteRecord,
+  voteValue,
+} from './rows.js';
 import type { Database } from './schema.js';
 import { toNumber } from './schema.js';
 import type {
@@ -25,9 +34,13 @@ import { StoreError } from './types.js';
 /** Rows per multi-row insert (well under SQLite's limit of bound parameters). */
 const INSERT_BATCH = 500;
 
-/** The FeedbackStore on a `Kysely<Database>` whose schema is migrated (see migrations.ts). */
+/**
+ * The FeedbackStore on a `Kysely<Database>` whose schema is migrated (see migrations.ts); KyselyStore
+ * (queries-corpus.ts) adds the CorpusStore on the same database.
+ */
 export class KyselyFeedbackStore implements FeedbackStore {
-  readonly #db: Kysely<Database>;
+  /** The database, shared with the corpus queries of KyselyStore (queries-corpus.ts). */
+  protected readonly db: Kysely<Database>;
 
   /**
    * @param db a migrated database; the store owns it from now on (close() destroys it).
@@ -37,13 +50,13 @@ export class KyselyFeedbackStore implements FeedbackStore {
     db: Kysely<Database>,
     readonly description: string,
   ) {
-    this.#db = db;
+    this.db = db;
   }
 
   recordAnswer(answer: AnswerRecord): Promise<void> {
-    return this.#use('keep an answer', async () => {
+    return this.use('keep an answer', async () => {
       const { id: _id, ...rest } = answerRow(answer);
-      await this.#db
+      await this.db
         .insertInto('answers')
         .values(answerRow(answer))
         .onConflict((oc) => oc.column('id').doUpdateSet(rest))
@@ -52,15 +65,15 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   getAnswer(id: string): Promise<AnswerRecord | undefined> {
-    return this.#use('read an answer', async () => {
-      const row = await this.#db.selectFrom('answers').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.use('read an answer', async () => {
+      const row = await this.db.selectFrom('answers').selectAll().where('id', '=', id).executeTakeFirst();
       return row && answerRecord(row);
     });
   }
 
   vote(answerId: string, userId: string, value: VoteValue, at = Date.now()): Promise<VoteValue | undefined> {
-    return this.#use('take a vote', () =>
-      this.#db.transaction().execute(async (trx) => {
+    return this.use('take a vote', () =>
+      this.db.transaction().execute(async (trx) => {
         const before = await trx
           .selectFrom('votes')
           .select('value')
@@ -78,8 +91,8 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   tally(answerId: string): Promise<{ up: number; down: number }> {
-    return this.#use('count votes', async () => {
-      const rows = await this.#db
+    return this.use('count votes', async () => {
+      const rows = await this.db
         .selectFrom('votes')
         .select((eb) => ['value', eb.fn.countAll().as('n')])
         .where('answer_id', '=', answerId)
@@ -92,8 +105,8 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   recentVotes(limit: number, offset = 0): Promise<VoteRecord[]> {
-    return this.#use('list votes', async () => {
-      const rows = await this.#db
+    return this.use('list votes', async () => {
+      const rows = await this.db
         .selectFrom('votes')
         .leftJoin('answers', 'answers.id', 'votes.answer_id')
         .select(['votes.answer_id', 'votes.user_id', 'votes.value', 'votes.created_at', 'answers.question'])
@@ -103,22 +116,13 @@ export class KyselyFeedbackStore implements FeedbackStore {
         .limit(limit)
         .offset(offset)
         .execute();
-      return rows.map((r) => {
-        const vote: VoteRecord = {
-          answerId: r.answer_id,
-          userId: r.user_id,
-          value: voteValue(r.value),
-          createdAt: toNumber(r.created_at),
-        };
-        if (r.question !== null) vote.question = r.question;
-        return vote;
-      });
+      return rows.map(voteRecord);
     });
   }
 
   addPick(pick: NewPick, at = Date.now()): Promise<PickRecord> {
-    return this.#use('keep a pick', () =>
-      this.#db.transaction().execute(async (trx) => {
+    return this.use('keep a pick', () =>
+      this.db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('picks')
           .values(pickRow(pick, at))
@@ -131,15 +135,15 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   getPick(id: number): Promise<PickRecord | undefined> {
-    return this.#use('read a pick', async () => {
-      const row = await this.#db.selectFrom('picks').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.use('read a pick', async () => {
+      const row = await this.db.selectFrom('picks').selectAll().where('id', '=', id).executeTakeFirst();
       return row && pickRecord(row);
     });
   }
 
   activePicks(): Promise<PickRecord[]> {
-    return this.#use('list the active picks', async () => {
-      const rows = await this.#db
+    return this.use('list the active picks', async () => {
+      const rows = await this.db
         .selectFrom('picks')
         .selectAll()
         .where('undone_at', 'is', null)
@@ -151,8 +155,8 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   recentPicks(limit: number, offset = 0): Promise<PickRecord[]> {
-    return this.#use('list picks', async () => {
-      const rows = await this.#db
+    return this.use('list picks', async () => {
+      const rows = await this.db
         .selectFrom('picks')
         .selectAll()
         .orderBy('created_at', 'desc')
@@ -203,8 +207,8 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   pickVectors(model: string): Promise<PickVector[]> {
-    return this.#use('read pick vectors', async () => {
-      const rows = await this.#db
+    return this.use('read pick vectors', async () => {
+      const rows = await this.db
         .selectFrom('pick_vectors')
         .select(['pick_id', 'vector'])
         .where('model', '=', model)
@@ -216,8 +220,8 @@ export class KyselyFeedbackStore implements FeedbackStore {
 
   savePickVectors(vectors: readonly PickVector[]): Promise<void> {
     if (vectors.length === 0) return Promise.resolve();
-    return this.#use('keep pick vectors', () =>
-      this.#db.transaction().execute(async (trx) => {
+    return this.use('keep pick vectors', () =>
+      this.db.transaction().execute(async (trx) => {
         for (let i = 0; i < vectors.length; i += INSERT_BATCH) {
           const rows = vectors.slice(i, i + INSERT_BATCH).map((v) => ({
             pick_id: v.pickId,
@@ -237,8 +241,8 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   revision(): Promise<number> {
-    return this.#use('read the revision', async () => {
-      const row = await this.#db
+    return this.use('read the revision', async () => {
+      const row = await this.db
         .selectFrom('citebot_meta')
         .select('value')
         .where('key', '=', 'revision')
@@ -248,19 +252,17 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   purge(before: number): Promise<PurgeReport> {
-    return this.#use('purge old feedback', () =>
-      this.#db.transaction().execute((trx) => purgeBefore(trx, before)),
-    );
+    return this.use('purge old rows', () => this.db.transaction().execute((trx) => purgeBefore(trx, before)));
   }
 
   close(): Promise<void> {
-    return this.#use('close', () => this.#db.destroy());
+    return this.use('close', () => this.db.destroy());
   }
 
   /** Runs one update of a pick with the revision bump, in a transaction; true when a row changed. */
   #changePick(what: string, update: (trx: Transaction<Database>) => Promise<{ numUpdatedRows: bigint }>) {
-    return this.#use(what, () =>
-      this.#db.transaction().execute(async (trx) => {
+    return this.use(what, () =>
+      this.db.transaction().execute(async (trx) => {
         const { numUpdatedRows } = await update(trx);
         if (numUpdatedRows === 0n) return false;
         await bumpRevision(trx);
@@ -270,7 +272,7 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   /** Runs `work`; a failure becomes a StoreError of one line naming the store and the work. */
-  async #use<T>(what: string, work: () => Promise<T>): Promise<T> {
+  protected async use<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {

@@ -5,7 +5,16 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { AnswersTable, PicksTable } from './schema.js';
 import { toNumber, toOptionalNumber } from './schema.js';
-import type { Anchor, AnswerRecord, NewPick, PickRecord, PickRole, Verdict, VoteValue } from './types.js';
+import type {
+  Anchor,
+  AnswerRecord,
+  NewPick,
+  PickRecord,
+  PickRole,
+  Verdict,
+  VoteRecord,
+  VoteValue,
+} from './types.js';
 
 /** An answer as its row. */
 export function answerRow(a: AnswerRecord): Insertable<AnswersTable> {
@@ -78,6 +87,24 @@ export function pickRecord(r: Selectable<PicksTable>): PickRecord {
   const reinforcedAt = toOptionalNumber(r.reinforced_at);
   if (reinforcedAt !== undefined) pick.reinforcedAt = reinforcedAt;
   return pick;
+}
+
+/** A vote's row, with its answer's question when the answer is still kept, as the record. */
+export function voteRecord(r: {
+  answer_id: string;
+  user_id: string;
+  value: number | bigint | string;
+  created_at: number | bigint | string;
+  question: string | null;
+}): VoteRecord {
+  const vote: VoteRecord = {
+    answerId: r.answer_id,
+    userId: r.user_id,
+    value: voteValue(r.value),
+    createdAt: toNumber(r.created_at),
+  };
+  if (r.question !== null) vote.question = r.question;
+  return vote;
 }
 
 /** A vote's value as stored (anything but 1 reads as a down vote). */

@@ -66,10 +66,74 @@ export interface PickVectorsTable {
   vector: BytesColumn;
 }
 
-/** `citebot_meta`: small named integers (the picks' revision counter). */
+/** `citebot_meta`: small named integers (`revision` of the picks, `corpus_revision`). */
 export interface MetaTable {
   key: string;
   value: IntColumn;
+}
+
+/** `articles`: one row per article added from Discord (primary key file). */
+export interface ArticlesTable {
+  file: string;
+  title: string;
+  text: string;
+  /** Hex SHA-256 of `text`. */
+  content_hash: string;
+  source_url: string | null;
+  attachment_name: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  added_by: string;
+  added_at: IntColumn;
+  updated_by: string | null;
+  updated_at: NullableIntColumn;
+}
+
+/** `tombstones`: one row per hidden folder article (primary key file). */
+export interface TombstonesTable {
+  file: string;
+  title: string;
+  by_user: string;
+  created_at: IntColumn;
+}
+
+/** `audit_log`: one row per change, numbered in order. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: IntColumn;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+}
+
+/** `questions`: one row per question asked, without who asked it. */
+export interface QuestionsTable {
+  id: Generated<number>;
+  at: IntColumn;
+  question: string;
+  /** 1 when answered, 0 when declined. */
+  answered: IntColumn;
+  surface: string;
+  answer_id: string | null;
+  /** JSON array of quoted places ({ file, section }). */
+  quoted: string;
+}
+
+/** A proposal's state: waiting, or how it was decided. */
+export type ProposalState = 'pending' | 'confirmed' | 'cancelled';
+
+/** `proposals`: corpus changes waiting for their moderator's confirmation, and decided ones. */
+export interface ProposalsTable {
+  id: string;
+  kind: string;
+  by_user: string;
+  created_at: IntColumn;
+  expires_at: IntColumn;
+  /** Opaque JSON text of the corpus service. */
+  payload: string;
+  state: ColumnType<string, ProposalState | undefined, ProposalState>;
+  decided_at: NullableIntColumn;
 }
 
 /** The whole database, for `Kysely<Database>`. */
@@ -79,6 +143,11 @@ export interface Database {
   picks: PicksTable;
   pick_vectors: PickVectorsTable;
   citebot_meta: MetaTable;
+  articles: ArticlesTable;
+  tombstones: TombstonesTable;
+  audit_log: AuditLogTable;
+  questions: QuestionsTable;
+  proposals: ProposalsTable;
 }
 
 /** Reads an integer column whichever type the driver gave it back as. */

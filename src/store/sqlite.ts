@@ -1,5 +1,5 @@
 /**
- * The feedback store in an embedded SQLite file, `citebot.sqlite` in the data folder (WAL
+ * The store (feedback and corpus) in an embedded SQLite file, `citebot.sqlite` in the data folder (WAL
  * journal, a busy timeout for a second process). Opening checks everything an operator could
  * get wrong up front — an unwritable folder, a file that is not a database or is damaged, a
  * database of a newer citebot — and says so in one line naming the path.
@@ -10,9 +10,9 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from './kysely.js';
 import { describeError, errorCode, errorText } from './errors.js';
 import { migrate } from './migrations.js';
-import { KyselyFeedbackStore } from './queries.js';
+import { KyselyStore } from './queries-corpus.js';
 import type { Database } from './schema.js';
-import type { FeedbackStore } from './types.js';
+import type { Store } from './corpus-types.js';
 import { StoreError } from './types.js';
 
 /** The database file's name inside the data folder. */
@@ -34,7 +34,7 @@ export interface SqliteStoreOptions {
  * `dir` `':memory:'` is the same as `{ memory: true }`. Throws a StoreError whose message is
  * one line naming the folder or file when it cannot.
  */
-export async function openSqliteStore(dir: string, options: SqliteStoreOptions = {}): Promise<FeedbackStore> {
+export async function openSqliteStore(dir: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const memory = options.memory === true || dir === ':memory:';
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const file = memory ? ':memory:' : join(resolve(dir), SQLITE_FILE);
@@ -57,7 +57,7 @@ export async function openSqliteStore(dir: string, options: SqliteStoreOptions =
     if (raw.open) raw.close();
     throw error instanceof StoreError ? error : openError(error, file);
   }
-  return new KyselyFeedbackStore(db, memory ? 'SQLite in memory' : `SQLite at ${file}`);
+  return new KyselyStore(db, memory ? 'SQLite in memory' : `SQLite at ${file}`);
 }
 
 /** Attempts at migrating while another process holds the new file's lock. */

@@ -99,10 +99,17 @@ export interface PickVector {
   vector: Float32Array;
 }
 
+/** How many rows a purge deleted, by table. */
 export interface PurgeReport {
   answers: number;
   votes: number;
   picks: number;
+  /** Questions of the question log. */
+  questions: number;
+  /** Audit entries. */
+  audit: number;
+  /** Proposals decided or expired. */
+  proposals: number;
 }
 
 /** The store behind feedback and learning. */
@@ -144,7 +151,11 @@ export interface FeedbackStore {
   /** Grows by at least one on every change to picks (add, undo, confirm, outcome). */
   revision(): Promise<number>;
 
-  /** Deletes answers, votes and picks older than `before` (ms since the epoch). */
+  /**
+   * Deletes answers, votes and picks older than `before` (ms since the epoch); in a store that is
+   * also a CorpusStore (every one today), questions and audit entries older than `before` too,
+   * and proposals decided or expired before it. Articles and tombstones are never purged.
+   */
   purge(before: number): Promise<PurgeReport>;
 
   close(): Promise<void>;

@@ -6,7 +6,15 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Route } from '../app/spec.js';
 import { parseTerminalLine } from '../app/terminal.js';
-import { type AskRequest, ask, help, reindex, type Services, sources } from '../commands/commands.js';
+import {
+  type AskRequest,
+  ask,
+  help,
+  reindex,
+  type Services,
+  sources,
+  sourcesWithOrigins,
+} from '../commands/commands.js';
 import {
   plainStyle,
   renderAsk,
@@ -97,7 +105,8 @@ type TerminalRoute = (
 const TERMINAL_ROUTES: Partial<Record<Route, TerminalRoute>> = {
   quit: () => null,
   help: (services, _arg, { style }) => renderHelp(help(services), style),
-  sources: (services, arg, { style }) => renderSources(sources(services, arg || undefined), style),
+  sources: async (services, arg, { style }) =>
+    renderSources(await sourcesWithOrigins(services, arg || undefined), style),
   article: (services, arg, { style, session }) => articleCommand(services, arg, session, style),
   reindex: async (services, _arg, { style }) => renderReindex(await reindex(services), style),
   ask: (services, arg, { style, session, filter }) =>

@@ -73,8 +73,10 @@ describe('deploy-commands', () => {
     expect(Object.keys(byName).sort()).toEqual([
       'Ask citebot',
       'ask',
+      'corpus',
       'feedback',
       'help',
+      'insights',
       'read',
       'reindex',
       'sources',
@@ -82,7 +84,7 @@ describe('deploy-commands', () => {
     for (const name of ['ask', 'sources', 'read', 'help', 'Ask citebot']) {
       expect(byName[name]).toMatchObject({ contexts: [0, 1, 2], integration_types: [0, 1] });
     }
-    for (const name of ['reindex', 'feedback']) {
+    for (const name of ['reindex', 'feedback', 'corpus', 'insights']) {
       expect(byName[name]).toMatchObject({
         contexts: [0, 1],
         integration_types: [0],

@@ -13,12 +13,12 @@ import { normaliseText } from '../../src/learning/anchor.js';
 import { Feedback } from '../../src/learning/feedback.js';
 import { Learning } from '../../src/learning/learning.js';
 import { openStore } from '../../src/store/open.js';
-import type { FeedbackStore } from '../../src/store/types.js';
+import type { Store } from '../../src/store/corpus-types.js';
 import { button, type ButtonOptions, type Json } from '../harness/index.js';
 
 export interface WithFeedback {
   feedback: Feedback;
-  store: FeedbackStore;
+  store: Store;
   learning: Learning;
   /** Closes the store and removes its folder. */
   close(): Promise<void>;

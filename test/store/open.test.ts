@@ -87,7 +87,7 @@ describe('opening', () => {
     const peek = new Sqlite(file, { readonly: true });
     const ran = peek.prepare('select name from kysely_migration').all();
     peek.close();
-    expect(ran).toEqual([{ name: '0001_initial' }]);
+    expect(ran).toEqual([{ name: '0001_initial' }, { name: '0002_corpus' }]);
   });
 
   it('serialises concurrent writes: one vote per user however many arrive at once', async () => {
@@ -190,9 +190,9 @@ describe('refusals', () => {
     raw.prepare('insert into kysely_migration (name, timestamp) values (?, ?)').run('0005_later', 'x');
     raw.close();
     const error = await refusal(folder.dir);
-    expect(SCHEMA_VERSION).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
     expect(error.message).toBe(
-      `${file} was written by a newer citebot (schema 5; this one knows 1): upgrade citebot or set DATA_DIR`,
+      `${file} was written by a newer citebot (schema 5; this one knows 2): upgrade citebot or set DATA_DIR`,
     );
     const peek = new Sqlite(file, { readonly: true });
     expect(peek.prepare('select count(*) n from picks').get()).toEqual({ n: 1 });

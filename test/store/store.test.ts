@@ -210,7 +210,14 @@ describe('purge', () => {
       { pickId: oldPick.id, model: 'm', vector: new Float32Array([1]) },
       { pickId: newPick_.id, model: 'm', vector: new Float32Array([2]) },
     ]);
-    expect(await store.purge(500)).toEqual({ answers: 1, votes: 2, picks: 1 });
+    expect(await store.purge(500)).toEqual({
+      answers: 1,
+      votes: 2,
+      picks: 1,
+      questions: 0,
+      audit: 0,
+      proposals: 0,
+    });
     expect(await store.getAnswer('old')).toBeUndefined();
     expect(await store.getAnswer('new')).toBeDefined();
     expect(await store.recentVotes(10)).toEqual([
@@ -220,7 +227,14 @@ describe('purge', () => {
     expect(await store.getPick(oldPick.id)).toBeUndefined();
     expect((await store.activePicks()).map((p) => p.id)).toEqual([newPick_.id]);
     expect((await store.pickVectors('m')).map((v) => v.pickId)).toEqual([newPick_.id]);
-    expect(await store.purge(500)).toEqual({ answers: 0, votes: 0, picks: 0 });
+    expect(await store.purge(500)).toEqual({
+      answers: 0,
+      votes: 0,
+      picks: 0,
+      questions: 0,
+      audit: 0,
+      proposals: 0,
+    });
   });
 });
 

@@ -2,7 +2,7 @@
  * /sources [article] and /help.
  */
 import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
-import { help, sources } from '../../commands/commands.js';
+import { help, sourcesWithOrigins } from '../../commands/commands.js';
 import { renderHelp, renderNote, renderSources } from '../../discord/render.js';
 import { optionsOf, stringOption } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
@@ -15,9 +15,11 @@ export async function onSources(
   raw: APIChatInputApplicationCommandInteraction,
 ): Promise<void> {
   const article = stringOption(optionsOf(raw), 'article');
-  const r = sources(rt.services, article === null ? undefined : rt.redactor.text(article));
+  const r = await sourcesWithOrigins(rt.services, article === null ? undefined : rt.redactor.text(article));
   await reply.send(
-    r.kind === 'error' ? renderNote(r.message, 'error') : renderSources(r.articles, r.article, r.semantic),
+    r.kind === 'error'
+      ? renderNote(r.message, 'error')
+      : renderSources(r.articles, r.article, r.semantic, r.origins),
   );
 }
 

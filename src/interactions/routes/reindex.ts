@@ -28,7 +28,7 @@ export async function onReindex(
     return refuseNonModerator(rt, reply, raw, 're-index', 're-index refused');
   }
   await reply.defer(true);
-  const r = await reindex(rt.services);
+  const r = await reindex(rt.services, reply.userId);
   const report = {
     ...r.report,
     ...(r.report.error !== undefined ? { error: scrubPaths(r.report.error) } : {}),

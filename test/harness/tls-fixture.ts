@@ -1,0 +1,23 @@
+/**
+ * A self-signed certificate for `pages.test` (valid until 2126) and its key, made for these tests
+ * only: an HTTPS server citebot must refuse (it trusts no such certificate) while naming the host.
+ */
+export const TLS_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2oeHjp/n8tO3nnHM
+NhXLMp5vknK0E0FB5n8bkbAID2KhRANCAARrUMiwTzYNNjh73S1oL/eKx0AXy22j
+AdQNYkyfH8LwQLkSIv889nkaxcdx0IrQXUEPlH5Q7zfgQRUhZw6b5eAe
+-----END PRIVATE KEY-----
+`;
+
+export const TLS_CERT = `-----BEGIN CERTIFICATE-----
+MIIBlzCCAT6gAwIBAgIUarnOpEXGFg3dHzRypsqJ9eEbRw4wCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKcGFnZXMudGVzdDAgFw0yNjEyMDIwNTQ1NTBaGA8yMTI2MTEw
+ODA1NDU1MFowFTETMBEGA1UEAwwKcGFnZXMudGVzdDBZMBMGByqGSM49AgEGCCqG
+SM49AwEHA0IABGtQyLBPNg02OHvdLWgv94rHQBfLbaMB1A1iTJ8fwvBAuRIi/zz2
+eRrFx3HQitBdQQ+UflDvN+BBFSFnDpvl4B6jajBoMB0GA1UdDgQWBBSjouAs0DcP
+KO+i53R3qTnZikjyJjAfBgNVHSMEGDAWgBSjouAs0DcPKO+i53R3qTnZikjyJjAP
+BgNVHRMBAf8EBTADAQH/MBUGA1UdEQQOMAyCCnBhZ2VzLnRlc3QwCgYIKoZIzj0E
+AwIDRwAwRAIgd+VMZ0HRYwJl41P3rx6yqtQszN6a1+mKku/Kz5M6f3sCIGtpOY1T
+wWNDAbmO9YhlzvSP2YcrlsA+GXmzZ55MFxC8
+-----END CERTIFICATE-----
+`;

@@ -107,7 +107,7 @@ export class CorpusAdmin implements CorpusAdminService {
     else
       return refuse(
         'bad_input',
-        `“${current.title}” was added from an attachment: attach its new text with \`file:\`.`,
+        `“${current.title}” was added from an attachment: attach its new text in the file option.`,
       );
     const validators = input
       ? {}
@@ -233,7 +233,7 @@ export class CorpusAdmin implements CorpusAdminService {
     const report = await this.#library.reindex({ fresh: true });
     const message = report.ok
       ? applied.message
-      : `${applied.message} The index could not be rebuilt (${report.error ?? 'unknown error'}): answers use the previous articles until \`/reindex\` works.`;
+      : `${applied.message} The index could not be rebuilt (${report.error ?? 'unknown error'}): answers use the previous articles until /reindex works.`;
     return { ok: true, decision, message, report, ...(applied.diff ? { diff: applied.diff } : {}) };
   }
 

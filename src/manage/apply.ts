@@ -96,7 +96,7 @@ export async function applyPayload(
         if (current.contentHash !== payload.baseHash) {
           return refuse(
             'decided',
-            `“${current.title}” changed since this update was prepared: run \`/corpus update\` again.`,
+            `“${current.title}” changed since this update was prepared: run /corpus update again.`,
           );
         }
         const diff = diffPassages(

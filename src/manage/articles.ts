@@ -97,7 +97,7 @@ export async function findStored(deps: Deps, file: string): Promise<StoredArticl
   if (folder) {
     return refuse(
       'folder_article',
-      `“${folder.title}” is from the corpus folder: edit its file there, or hide it with \`/corpus remove\` and add the new text with \`/corpus add\`.`,
+      `“${folder.title}” is from the corpus folder: edit its file there, or hide it with /corpus remove and add the new text with /corpus add.`,
     );
   }
   return refuse(

@@ -164,6 +164,18 @@ function terminalOnly(name: string, route: Route, terminal: TerminalForm): Comma
   ];
 }
 
+/** A required `article` option picked by autocomplete (/read, /corpus update | remove | restore). */
+function articleOption(description: string): OptionSpec {
+  return {
+    type: ApplicationCommandOptionType.String,
+    name: 'article',
+    description,
+    required: true,
+    autocomplete: true,
+    max_length: NAME_OPTION_CHARS,
+  };
+}
+
 /** Every command, in registration order. */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   {
@@ -256,14 +268,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     audience: 'everyone',
     surfaces: ['discord'],
     options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'article',
-        description: 'The article',
-        required: true,
-        autocomplete: true,
-        max_length: NAME_OPTION_CHARS,
-      },
+      articleOption('The article'),
       {
         type: ApplicationCommandOptionType.String,
         name: 'section',
@@ -390,14 +395,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
         name: 'update',
         description: 'Fetch an article’s page again, or replace its text with a new attachment',
         options: [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: 'article',
-            description: 'An article added from Discord',
-            required: true,
-            autocomplete: true,
-            max_length: NAME_OPTION_CHARS,
-          },
+          articleOption('An article added from Discord'),
           {
             type: ApplicationCommandOptionType.Attachment,
             name: 'file',
@@ -408,30 +406,12 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       {
         name: 'remove',
         description: 'Remove an article added from Discord, or hide a folder article',
-        options: [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: 'article',
-            description: 'The article',
-            required: true,
-            autocomplete: true,
-            max_length: NAME_OPTION_CHARS,
-          },
-        ],
+        options: [articleOption('The article')],
       },
       {
         name: 'restore',
         description: 'Show a hidden folder article again',
-        options: [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: 'article',
-            description: 'A hidden folder article',
-            required: true,
-            autocomplete: true,
-            max_length: NAME_OPTION_CHARS,
-          },
-        ],
+        options: [articleOption('A hidden folder article')],
       },
       {
         name: 'log',

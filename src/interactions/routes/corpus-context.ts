@@ -2,13 +2,11 @@
  * Who may run /corpus and its buttons, and with what: a moderator (by the /reindex rule) and the
  * corpus service, or the refusal or note that stops there.
  */
-import { renderNote } from '../../discord/render.js';
 import type { CorpusAdminService, ModActor } from '../../manage/types.js';
-import { isModerator } from '../permissions.js';
 import { type RawInteraction, userOf } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import type { Runtime } from '../runtime.js';
-import { refuseNonModerator } from './moderators.js';
+import { moderatorService } from './moderators.js';
 
 /** Said when the bot runs without a corpus service (no store could be opened). */
 export const NO_ADMIN =
@@ -33,14 +31,7 @@ export async function corpusContext(
   reply: InteractionReply,
   raw: RawInteraction,
 ): Promise<CorpusContext | undefined> {
-  if (!isModerator(rt.config, raw)) {
-    await refuseNonModerator(rt, reply, raw, 'change the articles', 'corpus change refused');
-    return undefined;
-  }
-  const admin = rt.services.admin;
-  if (!admin) {
-    await reply.send(renderNote(NO_ADMIN));
-    return undefined;
-  }
-  return { actor: modActorOf(raw), admin };
+  const refusal = { doing: 'change the articles', event: 'corpus change refused' };
+  const admin = await moderatorService(rt, reply, raw, refusal, rt.services.admin, NO_ADMIN);
+  return admin && { actor: modActorOf(raw), admin };
 }

@@ -13,12 +13,11 @@ import { renderNote, type ReplyPayload } from '../../discord/render.js';
 import { renderInsights } from '../../discord/render-insights.js';
 import type { InsightsService } from '../../insights/types.js';
 import { errorText } from '../guard.js';
-import { isModerator } from '../permissions.js';
 import { integerOption, optionsOf, type RawInteraction } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import type { Runtime } from '../runtime.js';
 import { finish, timely } from './feedback.js';
-import { refuseNonModerator } from './moderators.js';
+import { moderatorService } from './moderators.js';
 
 /** Said when the bot runs without the insights service (it needs the store). */
 export const NO_INSIGHTS = 'Insights are not available on this bot right now: they need the store.';
@@ -31,15 +30,9 @@ async function service(
   reply: InteractionReply,
   raw: RawInteraction,
 ): Promise<InsightsService | undefined> {
-  if (!isModerator(rt.config, raw)) {
-    await refuseNonModerator(rt, reply, raw, 'use /insights', 'insights refused');
-    return undefined;
-  }
-  const insights = rt.services.insights;
-  if (!insights) {
-    await reply.send(renderNote(NO_INSIGHTS));
-    return undefined;
-  }
+  const refusal = { doing: 'use /insights', event: 'insights refused' };
+  const insights = await moderatorService(rt, reply, raw, refusal, rt.services.insights, NO_INSIGHTS);
+  if (!insights) return undefined;
   if (!rt.services.library.ready) {
     await reply.send(renderNote(NOT_READY));
     return undefined;

@@ -3,6 +3,7 @@
  * of where it was asked (a server's rule, or the owners' in DMs).
  */
 import { renderNote } from '../../discord/render.js';
+import { isModerator } from '../permissions.js';
 import { inGuild, type RawInteraction } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import type { Runtime } from '../runtime.js';
@@ -27,4 +28,24 @@ export function refuseNonModerator(
       'error',
     ),
   );
+}
+
+/**
+ * A moderators-only route's service: undefined once the refusal (not a moderator) or `missing` (the
+ * service is absent: no store) was sent.
+ */
+export async function moderatorService<T>(
+  rt: Runtime,
+  reply: InteractionReply,
+  raw: RawInteraction,
+  refusal: { doing: string; event: string },
+  service: T | undefined,
+  missing: string,
+): Promise<T | undefined> {
+  if (!isModerator(rt.config, raw)) {
+    await refuseNonModerator(rt, reply, raw, refusal.doing, refusal.event);
+    return undefined;
+  }
+  if (service === undefined) await reply.send(renderNote(missing));
+  return service;
 }

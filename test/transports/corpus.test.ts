@@ -87,5 +87,12 @@ describe.each(TRANSPORTS)('/corpus over the %s transport', (name) => {
       }),
     );
     expect(JSON.stringify(asked.body)).toMatch(/wound the clockwork/u);
+
+    const listed = await run.interact(slashCommand({ name: 'sources', user: user() }));
+    const fields = (listed.body.data.embeds[0].fields ?? []) as { name: string; value: string }[];
+    const added = fields.find((f) => f.name === 'Lighthouse keeping');
+    expect(added?.value).toContain(`Added from Discord by <@${moderator.user.id}>`);
+    expect(fields.filter((f) => f.value.includes('From the corpus folder'))).toHaveLength(2);
+    expect(listed.body.data.allowed_mentions).toEqual({ parse: [] });
   });
 });

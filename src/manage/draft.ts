@@ -4,8 +4,6 @@
  * the store's part of the index, and previewed as the index would split it.
  */
 import { STORE_PREFIX } from '../corpus/store-sources.js';
-import { fetchAttachment, fetchText } from '../ingest/fetch.js';
-import { toDraft } from '../ingest/document.js';
 import type { FetchOptions } from '../ingest/types.js';
 import { IngestError } from '../ingest/types.js';
 import { contentHash, previewArticle, type SplitPreview } from './preview.js';
@@ -64,6 +62,11 @@ export async function draftArticle(
   options: FetchOptions,
   validators: { etag?: string; lastModified?: string } = {},
 ): Promise<Drafted | NotModified> {
+  // Loaded on first use: the HTML extractor and its DOM cost every start a good part of a second.
+  const [{ fetchAttachment, fetchText }, { toDraft }] = await Promise.all([
+    import('../ingest/fetch.js'),
+    import('../ingest/document.js'),
+  ]);
   let fetched;
   if (input.kind === 'url') {
     const r = await fetchText(input.url, { ...options, ...validators });

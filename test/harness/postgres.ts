@@ -66,9 +66,12 @@ function runAs(): { uid: number; gid: number } | undefined {
 
 /**
  * Starts a cluster of its own, or says why it can't (`skipped`): PostgreSQL missing, or running
- * as root with no postgres user.
+ * as root with no postgres user. Commits are not flushed to disk (fsync off, for speed) unless
+ * `durable` (for measuring).
  */
-export async function startPostgres(): Promise<PostgresCluster | { skipped: string }> {
+export async function startPostgres(
+  options: { durable?: boolean } = {},
+): Promise<PostgresCluster | { skipped: string }> {
   const bin = findBin();
   if (bin === undefined) return { skipped: 'initdb not found (install postgresql, or set PG_BIN)' };
   const root = process.getuid?.() === 0;
@@ -127,7 +130,7 @@ export async function startPostgres(): Promise<PostgresCluster | { skipped: stri
       '-t',
       '30',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${options.durable === true ? '' : ' -c fsync=off'}`,
       'start',
     ]);
     running = true;

@@ -1,7 +1,8 @@
 /**
- * The feedback store on any Kysely database that speaks plain SQL (SQLite now, PostgreSQL
- * later): no dialect's own functions, only upserts (`on conflict`) and `returning`, which both
- * have. Writes that touch several rows, or a pick and the revision, run in one transaction.
+ * The feedback store on any Kysely database that speaks plain SQL (SQLite, PostgreSQL): no
+ * dialect's own functions, only upserts (`on conflict`) and `returning`, which both have. Writes
+ * that touch several rows, or a pick and the revision, run in one transaction; a vote is atomic
+ * statements instead (see `vote`), right under PostgreSQL's read-committed transactions too.
  */
 import { sql } from './kysely.js';
 import type { Kysely, Transaction } from 'kysely';

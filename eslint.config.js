@@ -12,7 +12,7 @@ const NODE_HTTP = ['node:http', 'http'].map((name) => ({
   name,
   message: 'node:http belongs to the HTTP transport only (src/transports/http/).',
 }));
-const DATABASE = ['kysely', 'better-sqlite3'].map((name) => ({
+const DATABASE = ['kysely', 'better-sqlite3', 'pg'].map((name) => ({
   name,
   message: 'The database belongs to the store only (src/store/).',
 }));

@@ -15,6 +15,11 @@ export interface Config {
   cacheDir: string;
   /** Where the store lives (DATA_DIR: votes, picks, the answers they are on). */
   dataDir: string;
+  /**
+   * The store on PostgreSQL instead of SQLite in `dataDir` (DATABASE_URL, a postgresql:// URL); a
+   * secret: it holds the password.
+   */
+  databaseUrl?: string;
   /** Votes, picks and remembered answers older than this many days are deleted (FEEDBACK_RETENTION_DAYS). */
   feedbackRetentionDays: number;
   maxFileBytes: number;
@@ -64,12 +69,28 @@ export interface Config {
 
 /**
  * The configuration values that must never be shown: masked in logs and redacted from everything the
- * bot sends to Discord. The bot token and the button secrets.
+ * bot sends to Discord. The bot token, the button secrets, DATABASE_URL and the password inside it.
  */
 export function configSecrets(config: Config): string[] {
-  return [config.token, config.buttonSecret, config.buttonSecretPrevious].filter(
-    (s): s is string => s !== undefined,
-  );
+  return [
+    config.token,
+    config.buttonSecret,
+    config.buttonSecretPrevious,
+    config.databaseUrl,
+    ...(config.databaseUrl === undefined ? [] : urlPasswords(config.databaseUrl)),
+  ].filter((s): s is string => s !== undefined && s !== '');
+}
+
+/** The password of a URL as written and decoded (none when it has none). */
+function urlPasswords(url: string): string[] {
+  try {
+    const { password } = new URL(url);
+    if (password === '') return [];
+    const decoded = decodeURIComponent(password);
+    return decoded === password ? [password] : [password, decoded];
+  } catch {
+    return [];
+  }
 }
 
 /** The shortest BUTTON_SECRET accepted. */
@@ -94,6 +115,7 @@ export const CONFIG_VARIABLES = [
   'CORPUS_DIR',
   'CACHE_DIR',
   'DATA_DIR',
+  'DATABASE_URL',
   'FEEDBACK_RETENTION_DAYS',
   'MAX_FILE_BYTES',
   'FETCH_ALLOW_HOSTS',
@@ -289,6 +311,21 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     }
     return out;
   };
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(databaseUrl);
+      ok = u.protocol === 'postgresql:' || u.protocol === 'postgres:';
+    } catch {
+      ok = false;
+    }
+    // The value is never echoed: it may hold a password.
+    if (!ok)
+      problems.push(
+        'DATABASE_URL must be a PostgreSQL URL such as postgresql://citebot:PASSWORD@db.example:5432/citebot',
+      );
+  }
   const buttonSecret = secret('BUTTON_SECRET');
   const buttonSecretPrevious = secret('BUTTON_SECRET_PREVIOUS');
 
@@ -325,6 +362,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   if (publicKey !== undefined) config.publicKey = publicKey.toLowerCase();
   if (buttonSecret !== undefined) config.buttonSecret = buttonSecret;
   if (buttonSecretPrevious !== undefined) config.buttonSecretPrevious = buttonSecretPrevious;
+  if (databaseUrl !== undefined) config.databaseUrl = databaseUrl;
   if (token !== undefined) config.token = token;
   if (apiBase !== undefined) config.apiBase = apiBase.replace(/\/+$/u, '');
   if (problems.length) throw new ConfigError(problems);

@@ -62,10 +62,14 @@ export function applyHeapGrowth(config: Config, log: Logger): void {
   log.debug('V8 heap growth capped', { percent: config.heapGrowthPercent });
 }
 
-/** Opens the store in DATA_DIR; one that can't be opened ends the process with one line. */
+/**
+ * Opens the store (PostgreSQL at DATABASE_URL, else SQLite in DATA_DIR); one that can't be opened
+ * ends the process with one line.
+ */
 export async function openDataStore(config: Config): Promise<Store> {
   try {
-    return await openStore({ dataDir: config.dataDir });
+    const where = config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl };
+    return await openStore({ dataDir: config.dataDir, ...where });
   } catch (err) {
     if (err instanceof StoreError) fatal(err.message);
     throw err;

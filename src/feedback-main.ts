@@ -19,7 +19,7 @@ const USAGE = `usage: npm run feedback -- <command>
                     expired proposals older than FEEDBACK_RETENTION_DAYS now
   --version         print the version
   --help            this text
-DATA_DIR selects the store (default .data), as for every entry point.`;
+DATABASE_URL (PostgreSQL) or DATA_DIR (SQLite, default .data) selects the store, as for every entry point.`;
 
 const { positionals } = entryCommandLine(
   USAGE,

@@ -24,7 +24,7 @@ const USAGE = `usage: npm run insights -- [options]
   --json            print the whole report as one JSON object
   --version         print the version
   --help            this text
-DATA_DIR selects the store (default .data), CORPUS_DIR the articles, as for every entry point.`;
+DATABASE_URL (PostgreSQL) or DATA_DIR (SQLite, default .data) selects the store, CORPUS_DIR the articles, as for every entry point.`;
 
 const { values } = entryCommandLine(USAGE, {
   days: { type: 'string' },

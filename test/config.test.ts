@@ -118,6 +118,30 @@ describe('variables citebot would ignore', () => {
     ).toEqual(['ROLE_IDS in .env is not a citebot setting and is ignored (see .env.example)']);
   });
 
+  it('reads DATABASE_URL as a secret, its password too, and refuses a URL of another kind without echoing it', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    const url = 'postgresql://citebot:p%40ss-w0rd@db.example:5432/citebot';
+    const c = loadConfig({ DATABASE_URL: ` ${url} ` });
+    expect(c.databaseUrl).toBe(url);
+    expect(configSecrets(c)).toEqual([url, 'p%40ss-w0rd', 'p@ss-w0rd']);
+    expect(loadConfig({ DATABASE_URL: 'postgres:///citebot?host=/run/postgresql' }).databaseUrl).toBe(
+      'postgres:///citebot?host=/run/postgresql',
+    );
+    for (const bad of ['mysql://root:hunter22@db/x', 'db.example:5432', 'hunter22']) {
+      let err: unknown;
+      try {
+        loadConfig({ DATABASE_URL: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toEqual([
+        'DATABASE_URL must be a PostgreSQL URL such as postgresql://citebot:PASSWORD@db.example:5432/citebot',
+      ]);
+      expect((err as Error).message).not.toContain('hunter22');
+    }
+  });
+
   it('every variable it knows is documented in .env.example', () => {
     const example = readFileSync(path.resolve(import.meta.dirname, '../.env.example'), 'utf8');
     for (const name of CONFIG_VARIABLES) expect(example, name).toMatch(new RegExp(`\\b${name}\\b`, 'u'));

@@ -16,9 +16,11 @@ export function errorText(error: unknown): string {
   return text.split('\n', 1)[0] ?? '';
 }
 
-/** "CODE: message", or the message alone when there is no code. */
+/** "CODE: message", or the message alone when there is no code, or the code alone when no message. */
 export function describeError(error: unknown): string {
   const code = errorCode(error);
   const text = errorText(error);
+  // Node's AggregateError of a refused connection to each address of a name has a code, no message.
+  if (code !== undefined && text === '') return code;
   return code !== undefined && !text.startsWith(code) ? `${code}: ${text}` : text;
 }

@@ -12,4 +12,4 @@ const kysely = createRequire(import.meta.url)('kysely') as typeof KyselyModule;
 /** Kysely's query builder over one database. */
 export const Kysely = kysely.Kysely;
 export type Kysely<DB> = KyselyModule.Kysely<DB>;
-export const { Migrator, SqliteDialect, sql } = kysely;
+export const { Migrator, PostgresDialect, SqliteDialect, sql } = kysely;

@@ -1,7 +1,8 @@
 /**
- * The feedback store on any Kysely database that speaks plain SQL (SQLite now, PostgreSQL
- * later): no dialect's own functions, only upserts (`on conflict`) and `returning`, which both
- * have. Writes that touch several rows, or a pick and the revision, run in one transaction.
+ * The feedback store on any Kysely database that speaks plain SQL (SQLite, PostgreSQL): no
+ * dialect's own functions, only upserts (`on conflict`) and `returning`, which both have. Writes
+ * that touch several rows, or a pick and the revision, run in one transaction; a vote is atomic
+ * statements instead (see `vote`), right under PostgreSQL's read-committed transactions too.
  */
 import { sql } from './kysely.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -33,6 +34,9 @@ import { StoreError } from './types.js';
 
 /** Rows per multi-row insert (well under SQLite's limit of bound parameters). */
 const INSERT_BATCH = 500;
+
+/** Rounds of a vote's read-and-replace before giving up (each lost round means another vote won). */
+const VOTE_ATTEMPTS = 50;
 
 /**
  * The FeedbackStore on a `Kysely<Database>` whose schema is migrated (see migrations.ts); KyselyStore
@@ -72,22 +76,37 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   vote(answerId: string, userId: string, value: VoteValue, at = Date.now()): Promise<VoteValue | undefined> {
-    return this.use('take a vote', () =>
-      this.db.transaction().execute(async (trx) => {
-        const before = await trx
+    // Statements that are each atomic, so that concurrent votes of one user on one answer (other
+    // connections, other processes) each get the value they replaced: a first vote inserts; a
+    // later one replaces the value it read, only if it is still that value (else it reads again).
+    return this.use('take a vote', async () => {
+      for (let attempt = 1; attempt <= VOTE_ATTEMPTS; attempt++) {
+        const added = await this.db
+          .insertInto('votes')
+          .values({ answer_id: answerId, user_id: userId, value, created_at: at })
+          .onConflict((oc) => oc.columns(['answer_id', 'user_id']).doNothing())
+          .returning('value')
+          .executeTakeFirst();
+        if (added) return undefined;
+        const before = await this.db
           .selectFrom('votes')
           .select('value')
           .where('answer_id', '=', answerId)
           .where('user_id', '=', userId)
           .executeTakeFirst();
-        await trx
-          .insertInto('votes')
-          .values({ answer_id: answerId, user_id: userId, value, created_at: at })
-          .onConflict((oc) => oc.columns(['answer_id', 'user_id']).doUpdateSet({ value, created_at: at }))
-          .execute();
-        return before && voteValue(before.value);
-      }),
-    );
+        if (!before) continue; // purged in between: a first vote again
+        const previous = voteValue(before.value);
+        const { numUpdatedRows } = await this.db
+          .updateTable('votes')
+          .set({ value, created_at: at })
+          .where('answer_id', '=', answerId)
+          .where('user_id', '=', userId)
+          .where('value', '=', previous)
+          .executeTakeFirst();
+        if (numUpdatedRows > 0n) return previous;
+      }
+      throw new Error(`the vote kept changing under ${VOTE_ATTEMPTS} attempts`);
+    });
   }
 
   tally(answerId: string): Promise<{ up: number; down: number }> {

@@ -1,7 +1,7 @@
 /**
  * The store's contract: everything citebot remembers about answers and the people who judged
- * them (votes, picks), whichever database holds it (SQLite embedded, PostgreSQL later). Plain
- * data in and out; every method is async because a networked database is.
+ * them (votes, picks), whichever database holds it (SQLite embedded, or PostgreSQL shared by
+ * several instances). Plain data in and out; every method is async because a networked database is.
  */
 
 /**

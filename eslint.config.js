@@ -20,6 +20,10 @@ const READER = ['linkedom', '@mozilla/readability'].map((name) => ({
   name,
   message: 'Parsing web pages belongs to ingest only (src/ingest/).',
 }));
+const METRICS = {
+  name: 'prom-client',
+  message: 'Metrics belong to src/ops/ (the Metrics class); count through it.',
+};
 /** Node's built-in modules, with and without the node: prefix. */
 const BUILTINS = {
   paths: builtinModules.map((name) => ({ name, message: 'No Node built-ins here: this code is pure.' })),
@@ -34,7 +38,7 @@ function restrict(files, { paths = [], patterns = [] }, ignores = []) {
 /** src/core/: core files and pure npm packages only (nothing of Discord, no Node, nothing of ours). */
 const core = [1, 2, 3].map((depth) =>
   restrict([`src/core/${'*/'.repeat(depth - 1)}*.ts`], {
-    paths: [DISCORD_JS, ...READER, ...BUILTINS.paths],
+    paths: [DISCORD_JS, METRICS, ...READER, ...BUILTINS.paths],
     patterns: [
       ...BUILTINS.patterns,
       {
@@ -49,7 +53,7 @@ const core = [1, 2, 3].map((depth) =>
 /** src/ingest/: the network and the page parser allowed; of ours, only src/core/. */
 const ingest = [1, 2, 3].map((depth) =>
   restrict([`src/ingest/${'*/'.repeat(depth - 1)}*.ts`], {
-    paths: [DISCORD_JS, ...DATABASE],
+    paths: [DISCORD_JS, METRICS, ...DATABASE],
     patterns: [
       {
         regex: `^(\\.\\./){${depth}}(?!core/)`,
@@ -87,33 +91,53 @@ export default tseslint.config(
   // Everywhere in src/ (src/interactions/ and src/discord/ included): no discord.js, no node:http.
   // Tests, bench/ and scripts/ are free.
   // The database packages only in src/store/; the HTML parser and extractor only in src/ingest/.
-  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, ...NODE_HTTP, ...DATABASE, ...READER] }),
-  restrict(['src/transports/gateway/**/*.ts'], { paths: [...NODE_HTTP, ...DATABASE, ...READER] }),
-  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS, ...DATABASE, ...READER] }),
+  // prom-client only in src/ops/.
+  restrict(['src/**/*.ts'], { paths: [DISCORD_JS, METRICS, ...NODE_HTTP, ...DATABASE, ...READER] }),
+  restrict(['src/transports/gateway/**/*.ts'], { paths: [METRICS, ...NODE_HTTP, ...DATABASE, ...READER] }),
+  restrict(['src/transports/http/**/*.ts'], { paths: [DISCORD_JS, METRICS, ...DATABASE, ...READER] }),
+  // Operations (metrics, health): prom-client; of ours the corpus, the work queue and the log (no
+  // surface, no transport, no network server).
+  restrict(['src/ops/**/*.ts'], {
+    paths: [DISCORD_JS, ...NODE_HTTP, ...DATABASE, ...READER],
+    patterns: [
+      {
+        group: [
+          '../interactions/*',
+          '../transports/*',
+          '../commands/*',
+          '../terminal/*',
+          '../app.js',
+          '../entry.js',
+        ],
+        message: 'ops imports no surface or transport (the corpus, the work queue and the log at most).',
+      },
+    ],
+  }),
   // Ingest fetches from outside (node:http, node:https, node:dns, node:net, node:zlib) and parses
   // pages (linkedom, Readability), importing nothing else of ours but src/core/.
   ...ingest,
   // The store: the database behind one interface, importing nothing else of ours.
   restrict(['src/store/**/*.ts'], {
-    paths: [DISCORD_JS, ...NODE_HTTP, ...READER],
+    paths: [DISCORD_JS, METRICS, ...NODE_HTTP, ...READER],
     patterns: [{ regex: '^\\.\\./', message: 'The store imports only the store (src/store/).' }],
   }),
   // The command table is pure data: importable by every surface and transport.
   restrict(['src/app/**/*.ts'], {
-    paths: [DISCORD_JS, ...READER, ...BUILTINS.paths],
+    paths: [DISCORD_JS, METRICS, ...READER, ...BUILTINS.paths],
     patterns: BUILTINS.patterns,
   }),
   ...core,
   restrict(['src/config.ts'], {
     paths: [
       DISCORD_JS,
+      METRICS,
       ...NODE_HTTP,
       ...READER,
       { name: './log.js', message: 'config.ts imports nothing of ours (log levels: ./log-levels.js).' },
     ],
   }),
   restrict(['src/discord/render*.ts'], {
-    paths: [DISCORD_JS, ...NODE_HTTP, ...READER],
+    paths: [DISCORD_JS, METRICS, ...NODE_HTTP, ...READER],
     patterns: [{ group: ['../corpus/*'], message: 'Rendering takes result data, not the corpus layer.' }],
   }),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },

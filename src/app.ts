@@ -4,7 +4,7 @@
 import type { Services } from './commands/commands.js';
 import type { Config } from './config.js';
 import { PRF_SETTINGS } from './core/corpus-index.js';
-import { type EmbedProgress, Library } from './corpus/library.js';
+import { type EmbedProgress, Library, type ReindexReport } from './corpus/library.js';
 import { Feedback } from './learning/feedback.js';
 import { Learning } from './learning/learning.js';
 import type { Logger } from './log.js';
@@ -13,6 +13,8 @@ import { createInsights } from './insights/insights.js';
 import { CorpusAdmin } from './manage/admin.js';
 import type { Store } from './store/corpus-types.js';
 import type { Embedder } from './semantic/embedder.js';
+import type { Metrics } from './ops/metrics.js';
+import { watchStore } from './ops/store-watch.js';
 import { loadSemanticModel, SEMANTIC_MODELS } from './semantic/models.js';
 import { startWorkerEmbedder, type WorkerEmbedder } from './semantic/worker-embedder.js';
 
@@ -34,6 +36,8 @@ export interface ServiceOptions {
    * unset) the services have no feedback: answers carry no 👍/👎 and nothing taught applies.
    */
   store?: Store | false;
+  /** Counts the re-indexes and the store's failed calls, and reads the snapshot at scrape time. */
+  metrics?: Metrics;
 }
 
 /** How often a process looks for picks another process made (the store's revision). */
@@ -83,7 +87,9 @@ export async function createServices(
     if (worker.status === 'fulfilled' && !passageEmbedder) await worker.value.close();
     else if (worker.status === 'fulfilled') worker_ = worker.value;
   }
-  const store = options.store || undefined;
+  const { metrics } = options;
+  const opened = options.store || undefined;
+  const store = opened && metrics ? watchStore(opened, (op) => metrics.storeError(op)) : opened;
   const library = new Library({
     ...(store ? { storeSources: () => readStoreSources(store) } : {}),
     ...(passageEmbedder ? { embedder: passageEmbedder } : {}),
@@ -93,6 +99,7 @@ export async function createServices(
     maxFileBytes: config.maxFileBytes,
     cacheDir: config.cacheDir,
     onSkip: (s) => log.warn('skipped corpus file', { file: s.file, reason: s.reason }),
+    ...(metrics ? { onReindex: (r: ReindexReport) => metrics.reindexed(r) } : {}),
     onEmbedProgress: (done, total) => progress?.(done, total),
     onSemantic: (e) => {
       if (e.kind === 'ready') {
@@ -109,6 +116,7 @@ export async function createServices(
       }
     },
   });
+  metrics?.watch({ library });
   const report = await library.reindex();
   if (options.waitForSemantic) await library.whenSemanticReady();
   progress = undefined;
@@ -142,6 +150,7 @@ export async function createServices(
     ...(embedder && worker_ ? { questionWorker: worker_ } : {}),
     ...(feedback ? { feedback: feedback.service, learning: feedback.learning } : {}),
     ...(admin ? { admin } : {}),
+    ...(store ? { storeProbe: { description: store.description, ping: () => store.revision() } } : {}),
     ...(store
       ? {
           insights: createInsights({

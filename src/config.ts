@@ -61,6 +61,11 @@ export interface Config {
   /** Where the HTTP interactions server listens (PORT, HOST). */
   port: number;
   host: string;
+  /**
+   * Where GET /metrics and GET /healthz are served on their own (METRICS_PORT, on HOST). Unset: in
+   * HTTP mode both are on PORT; in gateway mode there is no metrics server.
+   */
+  metricsPort?: number;
   /** The key that signs button ids (BUTTON_SECRET); unset = derived from the token. */
   buttonSecret?: string;
   /** A previous BUTTON_SECRET still accepted on buttons while rotating (BUTTON_SECRET_PREVIOUS). */
@@ -137,6 +142,7 @@ export const CONFIG_VARIABLES = [
   'DISCORD_PUBLIC_KEY',
   'PORT',
   'HOST',
+  'METRICS_PORT',
   'BUTTON_SECRET',
   'BUTTON_SECRET_PREVIOUS',
   'NO_COLOR',
@@ -359,6 +365,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     port: int('PORT', 8080, 0, 65_535),
     host,
   };
+  if (get('METRICS_PORT') !== undefined) config.metricsPort = int('METRICS_PORT', 0, 0, 65_535);
   if (publicKey !== undefined) config.publicKey = publicKey.toLowerCase();
   if (buttonSecret !== undefined) config.buttonSecret = buttonSecret;
   if (buttonSecretPrevious !== undefined) config.buttonSecretPrevious = buttonSecretPrevious;

@@ -1,6 +1,7 @@
 /**
  * npm run start:http [-- --version | --help]: serves Discord's Interactions Endpoint URL over HTTP
- * (POST /interactions, GET /healthz) on HOST:PORT. Needs DISCORD_TOKEN (edits and follow-ups go through
+ * (POST /interactions, GET /healthz, GET /metrics) on HOST:PORT, or /healthz and /metrics on
+ * HOST:METRICS_PORT as well when that is set. Needs DISCORD_TOKEN (edits and follow-ups go through
  * REST) and DISCORD_PUBLIC_KEY (every request is verified with it). The server listens before the
  * corpus is loaded, so Discord's PING check passes at once; /healthz says 503 until the answers can
  * be given, and interactions meanwhile get a short "still indexing" reply. SIGINT/SIGTERM finish the
@@ -18,12 +19,14 @@ import {
   startupConfig,
 } from './entry.js';
 import { startMemoryLog } from './log.js';
+import { Metrics } from './ops/metrics.js';
 import { createHttpApp } from './transports/http/app.js';
+import { type OpsServer, startOpsServer } from './transports/http/ops-server.js';
 import { publicKeyFromHex } from './transports/http/verify.js';
 
 const USAGE = `usage: npm run start:http [-- options]
-  serves Discord's Interactions Endpoint URL: POST /interactions and GET /healthz on HOST:PORT
-  (default 0.0.0.0:8080). Needs DISCORD_TOKEN and DISCORD_PUBLIC_KEY. Put it behind a TLS reverse
+  serves Discord's Interactions Endpoint URL: POST /interactions, GET /healthz and GET /metrics on
+  HOST:PORT (default 0.0.0.0:8080; /healthz and /metrics on METRICS_PORT too when set). Needs DISCORD_TOKEN and DISCORD_PUBLIC_KEY. Put it behind a TLS reverse
   proxy (docs/http-interactions.md).
   --version         print the version
   --help            this text`;
@@ -45,7 +48,7 @@ try {
 } catch (err) {
   fatal(`DISCORD_PUBLIC_KEY: ${(err as Error).message}`);
 }
-const { port, host } = config;
+const { port, host, metricsPort } = config;
 applyHeapGrowth(config, log);
 
 // The last safety net: the server catches what a request can cause; anything else is a bug, and a clean
@@ -64,15 +67,17 @@ process.on('unhandledRejection', crash('unhandledRejection'));
 
 // Buttons are signed with BUTTON_SECRET or a key derived from the token: they survive restarts and
 // verify on any instance.
+const metrics = new Metrics();
 const app = createHttpApp({
   config,
   log,
+  metrics,
   publicKey,
   signer: signerFromConfig(config),
   version: packageVersion(),
 });
-/** Filled in once the corpus is loaded. */
-const live: { services?: Services } = {};
+/** Filled in once the corpus is loaded (and the metrics server, when METRICS_PORT is its own). */
+const live: { services?: Services; ops?: OpsServer } = {};
 
 let stopping = false;
 const shutdown = (signal: string) => {
@@ -81,6 +86,7 @@ const shutdown = (signal: string) => {
   log.info('shutting down', { signal, inflight: app.server.inflight });
   app
     .close(10_000)
+    .then(() => live.ops?.close())
     .then(() => live.services?.close?.())
     .then(() => {
       log.info('stopped');
@@ -101,8 +107,20 @@ try {
 } catch (err) {
   fatal(`could not listen on ${host}:${port}: ${(err as Error).message}`);
 }
+if (metricsPort !== undefined && metricsPort !== port) {
+  try {
+    live.ops = await startOpsServer(
+      { health: () => app.health.report(), metrics: () => metrics.text(), log },
+      metricsPort,
+      host,
+    );
+    log.info('metrics and health', { port: live.ops.address.port });
+  } catch (err) {
+    fatal(`could not listen on ${host}:${metricsPort} (METRICS_PORT): ${(err as Error).message}`);
+  }
+}
 
-const services = await startServices(config, log);
+const services = await startServices(config, log, { metrics });
 live.services = services;
 if (!stopping) app.attach(services);
 if (config.memoryLogSeconds > 0) startMemoryLog(log, config.memoryLogSeconds * 1000);

@@ -1,7 +1,15 @@
 /**
- * npm start [-- --verbose | --version | --help]: with DISCORD_TOKEN, the Discord bot; without it, the terminal.
+ * npm start [-- --verbose | --version | --help]: with DISCORD_TOKEN, the Discord bot (with
+ * METRICS_PORT, GET /metrics and GET /healthz on HOST:METRICS_PORT); without it, the terminal.
  */
-import { applyHeapGrowth, entryCommandLine, startServices, startupConfig } from './entry.js';
+import {
+  applyHeapGrowth,
+  entryCommandLine,
+  fatal,
+  packageVersion,
+  startServices,
+  startupConfig,
+} from './entry.js';
 import { progressLine } from './terminal/progress.js';
 import { runTerminal } from './terminal/repl.js';
 
@@ -22,12 +30,45 @@ const parsed = entryCommandLine(USAGE, {
 const { config, log } = startupConfig({ quiet: (c) => !c.token && !parsed.values.verbose });
 applyHeapGrowth(config, log);
 const progress = progressLine(process.stderr);
-const services = await startServices(config, log, { onEmbedProgress: progress.update });
+const { metricsPort } = config;
+// prom-client is loaded only where metrics are served.
+const metrics =
+  config.token && metricsPort !== undefined ? new (await import('./ops/metrics.js')).Metrics() : undefined;
+const services = await startServices(config, log, {
+  onEmbedProgress: progress.update,
+  ...(metrics ? { metrics } : {}),
+});
 progress.clear();
 
 if (config.token) {
   const { runBot } = await import('./transports/gateway/run.js');
-  await runBot(config, services);
+  const ops: { close?: () => Promise<void> } = {};
+  const bot = await runBot(config, services, {
+    ...(metrics ? { metrics } : {}),
+    onStop: async () => ops.close?.(),
+  });
+  if (metrics && metricsPort !== undefined) {
+    const { Health } = await import('./ops/health.js');
+    const { startOpsServer } = await import('./transports/http/ops-server.js');
+    const health = new Health({
+      library: () => services.library,
+      store: () => services.storeProbe,
+      stopping: () => bot.runtime.stopping,
+      log,
+      version: packageVersion(),
+    });
+    try {
+      const server = await startOpsServer(
+        { health: () => health.report(), metrics: () => metrics.text(), log },
+        metricsPort,
+        config.host,
+      );
+      ops.close = () => server.close();
+      log.info('metrics and health', { port: server.address.port });
+    } catch (err) {
+      fatal(`could not listen on ${config.host}:${metricsPort} (METRICS_PORT): ${(err as Error).message}`);
+    }
+  }
 } else {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   process.exitCode = await runTerminal(services, {

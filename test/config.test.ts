@@ -93,6 +93,19 @@ describe('configuration', () => {
   });
 });
 
+describe('METRICS_PORT', () => {
+  it('is unset by default, read as a port, and refused out of range naming the variable', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: ' ' }).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9100' }).metricsPort).toBe(9100);
+    expect(loadConfig({ METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow(
+      'METRICS_PORT must be a whole number from 0 to 65535; got "65536"',
+    );
+    expect(() => loadConfig({ METRICS_PORT: 'http' })).toThrow(/METRICS_PORT/u);
+  });
+});
+
 describe('variables citebot would ignore', () => {
   it('names the setting a misspelled variable was probably meant to be', () => {
     expect(configWarnings({ COOLDOWN_SECONDZ: '5' })).toEqual([

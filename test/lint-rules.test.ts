@@ -77,6 +77,16 @@ const cases: [file: string, source: string, refused: boolean][] = [
     false,
   ],
   ['bench/new.ts', "import { Client } from 'discord.js';", false],
+  ['src/ops/new.ts', "import { Registry } from 'prom-client';", false],
+  ['src/ops/new.ts', "import type { Library } from '../corpus/library.js';", false],
+  ['src/ops/new.ts', "import type { WorkQueue } from '../discord/queue.js';", false],
+  ['src/ops/new.ts', "import { createServer } from 'node:http';", true],
+  ['src/ops/new.ts', "import { createHandler } from '../interactions/handler.js';", true],
+  ['src/ops/new.ts', "import { startOpsServer } from '../transports/http/ops-server.js';", true],
+  ['src/interactions/new.ts', "import { Registry } from 'prom-client';", true],
+  ['src/transports/http/new.ts', "import { Registry } from 'prom-client';", true],
+  ['src/core/new.ts', "import { Registry } from 'prom-client';", true],
+  ['src/store/new.ts', "import { Registry } from 'prom-client';", true],
 ];
 
 describe('import rules', () => {

@@ -39,6 +39,8 @@ export interface Services {
   admin?: CorpusAdminService;
   /** /insights (absent without a store). */
   insights?: InsightsService;
+  /** A cheap round trip to the store (its revision), for `/healthz` (absent without a store). */
+  storeProbe?: { readonly description: string; ping(): Promise<unknown> };
   /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */
   close?: () => Promise<void>;
 }

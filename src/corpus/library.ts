@@ -62,6 +62,8 @@ export interface LibraryOptions extends LoadOptions {
    * serving snapshot stays).
    */
   storeSources?: () => Promise<StoreSources>;
+  /** Hears every re-index's report, failed ones too (metrics). */
+  onReindex?: (report: ReindexReport) => void;
 }
 
 /** How far the semantic stage is: vectors done of needed, and whether it answers. */
@@ -100,9 +102,11 @@ export const DEFAULT_SEMANTIC_MAX_PASSAGES = Number.POSITIVE_INFINITY;
 /** A background embedding overtaken by a newer snapshot. */
 class Abandoned extends Error {}
 
-
 export class Library {
   #current: CorpusIndex | undefined;
+  /** Counts the snapshots swapped in (the semantic one too), and when the last one was. */
+  #revision = 0;
+  #swappedAt = 0;
   #inflight: Promise<ReindexReport> | undefined;
   /** The run `reindex({ fresh: true })` asked for while another was under way. */
   #followUp: Promise<ReindexReport> | undefined;
@@ -130,6 +134,24 @@ export class Library {
     return this.#current !== undefined;
   }
 
+  /** How many snapshots have served (each swap adds one, vectors swapped in too); 0 before the first. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** When the serving snapshot was swapped in (ms since the epoch); 0 before the first. */
+  get swappedAt(): number {
+    return this.#swappedAt;
+  }
+
+  /** Serves `next`: a different snapshot gets the next revision. */
+  #serve(next: CorpusIndex): void {
+    if (next === this.#current) return;
+    this.#current = next;
+    this.#revision++;
+    this.#swappedAt = Date.now();
+  }
+
   /** Files skipped by the last successful load. */
   get skipped(): readonly SkippedFile[] {
     return this.#skipped;
@@ -150,7 +172,12 @@ export class Library {
       return this.#followUp;
     }
     if (!this.#inflight) {
-      this.#inflight = this.#run().finally(() => {
+      this.#inflight = this.#run()
+        .then((report) => {
+          this.options.onReindex?.(report);
+          return report;
+        })
+        .finally(() => {
         this.#inflight = undefined;
       });
     }
@@ -160,7 +187,7 @@ export class Library {
   /** Swaps in a snapshot built elsewhere (tests, persisted snapshots). */
   swap(index: CorpusIndex, skipped: SkippedFile[] = []): void {
     this.#generation++;
-    this.#current = index;
+    this.#serve(index);
     this.#skipped = skipped;
     const n = index.passages.length;
     this.#coverage = index.vectors ? { state: 'on', done: n, total: n } : { state: 'off', done: 0, total: n };
@@ -214,7 +241,7 @@ export class Library {
           const next = index.withVectors(vectorsFromUnits(embedder.model, saved.units, n));
           await prepareVectorSearch(next, pause);
           if (!current()) return;
-          this.#current = next;
+          this.#serve(next);
           this.#coverage = { state: 'on', done: n, total: n };
           this.options.onSemantic?.({
             kind: 'ready',
@@ -251,7 +278,7 @@ export class Library {
       if (!current()) return;
       await prepareVectorSearch(next, pause);
       if (!current()) return;
-      this.#current = next;
+      this.#serve(next);
       this.#coverage = { state: 'on', done: n, total: n };
       void warmTermVectors(next, pause, () => this.#current === next);
       let note: string | undefined;
@@ -370,7 +397,7 @@ export class Library {
       const added = [...after.keys()].filter((f) => !before.has(f));
       const changed = [...after.keys()].filter((f) => before.has(f) && before.get(f) !== after.get(f));
       const removed = [...before.keys()].filter((f) => !after.has(f));
-      this.#current = next;
+      this.#serve(next);
       this.#skipped = skipped;
       this.#fingerprint = fingerprint;
       if (embed && embedder) this.#startEmbedding(next, old, embedder);

@@ -26,7 +26,9 @@ export async function guard(rt: Runtime, to: ReplyTarget, work: () => Promise<vo
   try {
     await work();
   } catch (err) {
+    to.outcome = 'error';
     if (isDiscordCode(err, UNKNOWN_INTERACTION)) {
+      to.outcome = 'expired';
       log.warn('interaction expired before it was answered', { interaction: to.id });
       return;
     }

@@ -20,6 +20,7 @@ import { renderNote } from '../discord/render.js';
 import { errorText, guard } from './guard.js';
 import { checkOptions } from '../app/check.js';
 import { optionsOf, type RawInteraction } from './raw.js';
+import { recordInteraction } from './outcome.js';
 import { InteractionReply } from './reply.js';
 import { onAsk, onContextMenu } from './routes/ask.js';
 import { onAutocomplete } from './routes/autocomplete.js';
@@ -52,12 +53,16 @@ export function createHandler(deps: Runtime | RuntimeDeps): HandleInteraction {
       const reply = new InteractionReply(raw, responder, meta.receivedAt);
       if (raw.type === InteractionType.ApplicationCommandAutocomplete) {
         await onAutocomplete(rt, reply, raw);
-        return;
+      } else {
+        await guard(rt, reply, async () => {
+          if (rt.stopping) {
+            reply.outcome = 'restarting';
+            return reply.send(renderNote('citebot is restarting. Try again in a moment.'));
+          }
+          return route(rt, reply, raw);
+        });
       }
-      await guard(rt, reply, async () => {
-        if (rt.stopping) return reply.send(renderNote('citebot is restarting. Try again in a moment.'));
-        return route(rt, reply, raw);
-      });
+      recordInteraction(rt, raw, reply.outcome ?? 'ok', meta.receivedAt);
     } catch (err) {
       // Only a payload without a user gets here (the guard catches everything else): nothing to answer.
       rt.services.log.error('could not handle an interaction', {
@@ -95,7 +100,10 @@ async function onCommand(
 ): Promise<void> {
   const name = raw.data.name;
   const problem = checkOptions(name, optionsOf(raw));
-  if (problem) return reply.send(renderNote(problem, 'error'));
+  if (problem) {
+    reply.outcome = 'refused';
+    return reply.send(renderNote(problem, 'error'));
+  }
   switch (name) {
     case COMMAND_NAMES.ask:
       return onAsk(rt, reply, raw);

@@ -14,6 +14,7 @@ import {
 } from 'discord-api-types/v10';
 import { EPHEMERAL } from '../discord/limits.js';
 import type { ReplyPayload } from '../discord/render.js';
+import type { InteractionOutcome } from '../ops/metrics.js';
 import { type RawInteraction, userOf } from './raw.js';
 import type { Responder } from './types.js';
 
@@ -32,6 +33,8 @@ export interface ReplyTarget {
   defer?(ephemeral: boolean): Promise<void>;
   /** Cooldown notices only once per window: true where no reply is owed (messages). */
   readonly quietCooldown: boolean;
+  /** How it ended, set by the route that knows (unset: `ok`); logged and counted once handled. */
+  outcome?: InteractionOutcome;
 }
 
 /** A reply without `flags` (for edits, updates and channel messages). */
@@ -62,6 +65,7 @@ export class InteractionReply implements ReplyTarget {
   readonly kind = 'interaction';
   readonly quietCooldown = false;
   readonly userId: string;
+  outcome?: InteractionOutcome;
   #state: State = 'none';
 
   constructor(

@@ -11,6 +11,7 @@ import { WorkQueue } from '../discord/queue.js';
 import { RateLimiter } from '../discord/rate-limit.js';
 import { Redactor } from '../discord/redact.js';
 import { AnswerStore, type StoredAnswer } from '../discord/store.js';
+import type { Metrics } from '../ops/metrics.js';
 
 /**
  * Answers behind the buttons (More results, Full passage, Post to channel). The in-memory
@@ -35,6 +36,8 @@ export interface RuntimeDeps {
   store?: AnswerStoreLike;
   /** Default: one made from the config's secrets. */
   redactor?: Redactor;
+  /** Counts each interaction (and reads the work queue at scrape time); absent = nothing counted. */
+  metrics?: Metrics;
 }
 
 /** The state every route uses (one per process, shared by the transports). */
@@ -62,11 +65,15 @@ export interface Runtime {
   readonly teachHints: Map<string, string>;
   /** Set when shutting down: new interactions are told citebot is restarting. */
   stopping: boolean;
+  /** Where each interaction is counted, when metrics are on. */
+  readonly metrics?: Metrics;
 }
 
 /** The runtime, with the defaults filled in. */
 export function createRuntime(deps: RuntimeDeps): Runtime {
   const { config } = deps;
+  const queue = new WorkQueue({ concurrency: config.maxConcurrent, maxQueue: config.maxQueue });
+  deps.metrics?.watch({ queue });
   return {
     config,
     services: deps.services,
@@ -76,10 +83,11 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     questions: new RateLimiter({ limit: config.cooldownQuestions, windowMs: config.cooldownSeconds * 1000 }),
     autocomplete: new RateLimiter({ limit: config.autocompletePer10s, windowMs: 10_000 }),
     cooldownNoticeAt: new Map(),
-    queue: new WorkQueue({ concurrency: config.maxConcurrent, maxQueue: config.maxQueue }),
+    queue,
     posted: new WeakSet(),
     teachHints: new Map(),
     stopping: false,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
 }
 

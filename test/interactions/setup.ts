@@ -5,12 +5,13 @@ import path from 'node:path';
 import type { APIInteraction } from 'discord-api-types/v10';
 import type { Services } from '../../src/commands/commands.js';
 import { type Env, loadConfig } from '../../src/config.js';
-import { Library } from '../../src/corpus/library.js';
+import { Library, type ReindexReport } from '../../src/corpus/library.js';
 import { CustomIdSigner } from '../../src/discord/custom-id.js';
 import { createHandler } from '../../src/interactions/handler.js';
 import { type AnswerStoreLike, createRuntime, type Runtime } from '../../src/interactions/runtime.js';
 import type { HandleInteraction } from '../../src/interactions/types.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type LogLevel } from '../../src/log.js';
+import type { Metrics } from '../../src/ops/metrics.js';
 import { FAKE_TOKEN } from '../harness/index.js';
 import { RecordingResponder } from './recorder.js';
 
@@ -26,17 +27,36 @@ export interface Handling {
 }
 
 /** A handler with the given settings (env as in .env), over the bundled corpus. */
-export async function makeHandler(env: Env = {}, opts: { store?: AnswerStoreLike } = {}): Promise<Handling> {
+export async function makeHandler(
+  env: Env = {},
+  opts: { store?: AnswerStoreLike; metrics?: Metrics; json?: boolean; level?: LogLevel } = {},
+): Promise<Handling> {
   const config = loadConfig(
     { DISCORD_TOKEN: FAKE_TOKEN, CORPUS_DIR: path.join(ROOT, 'corpus'), ...env },
     ROOT,
   );
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [FAKE_TOKEN], write: (l) => logs.push(l) });
-  const library = new Library({ dir: config.corpusDir });
+  const log = createLogger({
+    level: opts.level ?? 'debug',
+    secrets: [FAKE_TOKEN],
+    write: (l) => logs.push(l),
+    json: opts.json ?? false,
+  });
+  const library = new Library({
+    dir: config.corpusDir,
+    ...(opts.metrics ? { onReindex: (r: ReindexReport) => opts.metrics?.reindexed(r) } : {}),
+  });
+  opts.metrics?.watch({ library });
   await library.reindex();
   const services: Services = { library, log };
-  const rt = createRuntime({ config, services, signer: new CustomIdSigner(), ...opts });
+  const { store, metrics } = opts;
+  const rt = createRuntime({
+    config,
+    services,
+    signer: new CustomIdSigner(),
+    ...(store ? { store } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
   const handle = createHandler(rt);
   return {
     rt,

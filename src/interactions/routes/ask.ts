@@ -48,6 +48,7 @@ export function cutQuestion(text: string): string {
 export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): Promise<void> {
   const cd = cooldown(rt, to.userId);
   if (!cd.ok) {
+    to.outcome = 'refused';
     if (!to.quietCooldown || cd.notify) await to.send(renderNote(cd.message));
     return;
   }
@@ -60,10 +61,15 @@ export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): 
   if (done === BUSY) {
     // Overload is not the user's doing: the refused question does not count against their allowance.
     rt.questions.refund(to.userId);
+    to.outcome = 'busy';
     return to.send(renderNote(BUSY_MESSAGE));
   }
   const { r, feedbackId } = done;
-  if (r.kind === 'error') return to.send(renderNote(r.message, 'error'));
+  if (r.kind === 'error') {
+    to.outcome = r.code === 'internal' ? 'error' : r.code === 'busy' ? 'busy' : 'refused';
+    return to.send(renderNote(r.message, 'error'));
+  }
+  to.outcome = r.answer.answered ? 'answered' : 'declined';
   const stored = rt.store.add({
     userId: to.userId,
     answer: r.answer,
@@ -131,7 +137,10 @@ export async function onAsk(
     const target =
       typeof forOption.value === 'string' ? raw.data.resolved?.users?.[forOption.value] : undefined;
     const refusal = forRefusal(raw, target);
-    if (refusal) return reply.send(renderNote(refusal, 'error'));
+    if (refusal) {
+      reply.outcome = 'refused';
+      return reply.send(renderNote(refusal, 'error'));
+    }
     forUserId = target?.id;
   }
   await answer(rt, reply, {

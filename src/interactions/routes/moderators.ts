@@ -20,6 +20,7 @@ export function refuseNonModerator(
   event: string,
 ): Promise<void> {
   rt.services.log.warn(event, { user: reply.userId, guild: raw.guild_id ?? 'dm' });
+  reply.outcome = 'refused';
   return reply.send(
     renderNote(
       inGuild(raw)

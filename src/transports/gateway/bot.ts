@@ -22,6 +22,7 @@ import { createHandler } from '../../interactions/handler.js';
 import { createRest, restOptions } from '../../interactions/rest.js';
 import { type AnswerStoreLike, createRuntime, type Runtime } from '../../interactions/runtime.js';
 import type { HandleInteraction } from '../../interactions/types.js';
+import type { Metrics } from '../../ops/metrics.js';
 import { type GatewayPacket, guardGatewayDispatch } from './dispatch-guard.js';
 import { describeLoginError } from './login.js';
 import { onMessage } from './messages.js';
@@ -41,6 +42,8 @@ export interface BotOptions {
   /** Default: a signer with a per-process secret. */
   signer?: CustomIdSigner;
   store?: AnswerStoreLike;
+  /** Counts each interaction and reads the work queue (METRICS_PORT). */
+  metrics?: Metrics;
   /** Extra discord.js client options (tests); `rest` applies to the one REST client. */
   clientOptions?: Partial<ClientOptions>;
   /** How long start() waits for Discord (ms). */
@@ -75,6 +78,7 @@ export class CitebotDiscord {
       services: options.services,
       signer: options.signer ?? new CustomIdSigner(),
       ...(options.store ? { store: options.store } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     this.handle = createHandler(this.runtime);
     const { rest: restOverrides, ...clientOptions } = options.clientOptions ?? {};

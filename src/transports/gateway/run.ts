@@ -17,12 +17,26 @@ import { Events } from 'discord.js';
 import type { Services } from '../../commands/commands.js';
 import type { Config } from '../../config.js';
 import { type Logger, startMemoryLog } from '../../log.js';
+import type { Metrics } from '../../ops/metrics.js';
 import { CitebotDiscord } from './bot.js';
 import { signerFromConfig } from '../../discord/custom-id.js';
 
-export async function runBot(config: Config, services: Services): Promise<void> {
+/**
+ * Starts the bot and returns it (connected); SIGINT/SIGTERM stop it, then `onStop` (the metrics
+ * server), then the process.
+ */
+export async function runBot(
+  config: Config,
+  services: Services,
+  options: { metrics?: Metrics; onStop?: () => Promise<void> } = {},
+): Promise<CitebotDiscord> {
   installCrashGuard({ log: services.log });
-  const bot = new CitebotDiscord({ config, services, signer: signerFromConfig(config) });
+  const bot = new CitebotDiscord({
+    config,
+    services,
+    signer: signerFromConfig(config),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   try {
     await bot.start();
   } catch (err) {
@@ -37,6 +51,7 @@ export async function runBot(config: Config, services: Services): Promise<void> 
     services.log.info('shutting down', { signal, inflight: bot.inflight });
     bot
       .stop()
+      .then(() => options.onStop?.())
       .then(() => {
         services.log.info('stopped');
         process.exit(code);
@@ -51,6 +66,7 @@ export async function runBot(config: Config, services: Services): Promise<void> 
   // discord.js emits shardDisconnect only for close codes it will not reconnect after (bad token,
   // disallowed intents, ...): the bot is deaf from then on, so let the supervisor restart it.
   bot.client.on(Events.ShardDisconnect, (event) => shutdown(`gateway closed (${event.code})`, 1));
+  return bot;
 }
 
 export interface CrashGuardOptions {

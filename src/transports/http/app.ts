@@ -3,7 +3,8 @@
  * edits and follow-ups through the one REST client (timeout, redaction, at most one message create), and
  * the token redactor on every initial response. The server can listen before the corpus is loaded:
  * until `attach` hands it the services, interactions get a short "still indexing" reply and `/healthz`
- * says 503. `npm run start:http` (src/http-main.ts) is this plus the process around it; the tests and
+ * says 503 (`starting`). `/metrics` is served here too unless METRICS_PORT gives it a server of its own
+ * (ops-server.ts, started by the entry point with `health` and the metrics). `npm run start:http` (src/http-main.ts) is this plus the process around it; the tests and
  * the benchmark use it as it is.
  */
 import type { KeyObject } from 'node:crypto';
@@ -20,6 +21,8 @@ import { type AnswerStoreLike, createRuntime, type Runtime } from '../../interac
 import type { HandleInteraction } from '../../interactions/types.js';
 import { webhookCalls } from '../../interactions/webhook.js';
 import type { Logger } from '../../log.js';
+import { Health } from '../../ops/health.js';
+import type { Metrics } from '../../ops/metrics.js';
 import { createInteractionServer, type InteractionServer, type InteractionServerOptions } from './server.js';
 
 /** What the reply says while the corpus is still loading. */
@@ -39,6 +42,8 @@ export interface HttpAppOptions {
   version?: string;
   /** Extra @discordjs/rest options (a shorter timeout in tests, ...). */
   rest?: Partial<RESTOptions>;
+  /** Interactions, re-indexes and the store counted; `GET /metrics` on this server unless METRICS_PORT is set. */
+  metrics?: Metrics;
   /** The server's own knobs (tests, the benchmark). */
   server?: Partial<Pick<InteractionServerOptions, 'safetyDeferMs' | 'maxBodyBytes' | 'now'>>;
 }
@@ -47,6 +52,8 @@ export interface HttpAppOptions {
 export interface HttpApp {
   readonly server: InteractionServer;
   readonly rest: REST;
+  /** What `/healthz` says (the same on METRICS_PORT's server). */
+  readonly health: Health;
   /** The handler's shared state, once `attach` was called. */
   readonly runtime: Runtime | undefined;
   /** Hands the loaded services to a handler; from then on interactions are answered for real. */
@@ -81,15 +88,22 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...(options.rest ? { rest: options.rest } : {}),
   });
   const live: { runtime?: Runtime; handle?: HandleInteraction } = {};
+  const { metrics } = options;
+  const health = new Health({
+    library: () => (live.handle ? live.runtime?.services.library : undefined),
+    store: () => live.runtime?.services.storeProbe,
+    stopping: () => live.runtime?.stopping ?? false,
+    log,
+    ...(options.version ? { version: options.version } : {}),
+  });
   const server = createInteractionServer({
     handle: (raw, responder, meta) => (live.handle ?? starting)(raw, responder, meta),
     publicKey: options.publicKey,
     webhook: (applicationId, token) => webhookCalls(rest, applicationId, token),
-    ready: () => ({
-      ready: live.handle !== undefined,
-      ...(options.version ? { version: options.version } : {}),
-      ...(live.runtime ? { passages: live.runtime.services.library.index.passages.length } : {}),
-    }),
+    ready: () => health.report(),
+    ...(metrics && (config.metricsPort === undefined || config.metricsPort === config.port)
+      ? { metrics: () => metrics.text() }
+      : {}),
     log,
     redact: (value) => redactor.value(value),
     ...options.server,
@@ -97,6 +111,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   return {
     server,
     rest,
+    health,
     get runtime() {
       return live.runtime;
     },
@@ -108,6 +123,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         signer: options.signer,
         redactor,
         ...(options.store ? { store: options.store } : {}),
+        ...(metrics ? { metrics } : {}),
       });
       live.runtime = runtime;
       live.handle = createHandler(runtime);

@@ -1,6 +1,6 @@
 /**
  * Discord's Interactions Endpoint URL over node:http: `POST /interactions` (verified with Ed25519 before
- * the body is parsed) and `GET /healthz`. The server only moves bytes: every interaction but PING goes to
+ * the body is parsed), `GET /healthz` and, when given metrics, `GET /metrics` (ops-routes.ts). The server only moves bytes: every interaction but PING goes to
  * the transport-neutral handler with an `HttpResponder`. No request can make the process crash: the
  * handler's failures are caught and answered, socket and parser errors end only their connection, and
  * slow clients meet the header, request and idle timeouts.
@@ -12,6 +12,13 @@ import { type APIInteraction, InteractionResponseType, InteractionType } from 'd
 import type { HandleInteraction } from '../../interactions/types.js';
 import type { Logger } from '../../log.js';
 import type { WebhookCalls } from '../../interactions/webhook.js';
+import {
+  type HealthCheck,
+  type MetricsText,
+  sendJson as json,
+  serveHealth,
+  serveMetrics,
+} from './ops-routes.js';
 import { HttpResponder } from './responder.js';
 import { createVerifier, type RequestVerifier } from './verify.js';
 
@@ -20,11 +27,7 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /** The transport's last-resort deferral, measured from receipt (Discord's window is 3 s). */
 export const DEFAULT_SAFETY_DEFER_MS = 2800;
 
-/** What `/healthz` reports: `ready` decides 200 or 503; the other fields are shown as they are. */
-export interface HealthStatus {
-  ready: boolean;
-  [field: string]: unknown;
-}
+export type { HealthStatus } from './ops-routes.js';
 
 export interface InteractionServerOptions {
   handle: HandleInteraction;
@@ -32,8 +35,10 @@ export interface InteractionServerOptions {
   publicKey: string | KeyObject;
   /** The webhook routes of one interaction (`webhookCalls(rest, applicationId, token)` bound to a REST client). */
   webhook: (applicationId: string, token: string) => WebhookCalls;
-  /** Whether the bot can answer yet (the snapshot is loaded), or a status with `ready` in it. */
-  ready: () => boolean | HealthStatus;
+  /** Whether the bot can answer yet (the snapshot is loaded), or a status with `ready` in it (or a promise of either). */
+  ready: HealthCheck;
+  /** Serves `GET /metrics` with this text; absent = no such route (404). */
+  metrics?: MetricsText;
   log: Logger;
   /** Default `DEFAULT_MAX_BODY_BYTES` (64 KiB). */
   maxBodyBytes?: number;
@@ -65,19 +70,10 @@ export interface InteractionServer {
   readonly inflight: number;
 }
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-};
-
 const ROUTES: Record<string, readonly string[]> = {
   '/interactions': ['POST'],
   '/healthz': ['GET', 'HEAD'],
+  '/metrics': ['GET'],
 };
 
 /** Reads a body up to `max` bytes; `undefined` when it grew past that (then the reading has stopped). */
@@ -128,24 +124,6 @@ export function createInteractionServer(options: InteractionServerOptions): Inte
     // Connection: close makes node:http end the socket after the response rather than read on.
     res.shouldKeepAlive = false;
     json(res, 413, { error: 'request body too large', limit: maxBody }, { Connection: 'close' });
-  };
-
-  const health = (req: IncomingMessage, res: ServerResponse) => {
-    let status: HealthStatus;
-    try {
-      const r = options.ready();
-      status = typeof r === 'boolean' ? { ready: r } : r;
-    } catch (err) {
-      log.warn('the health check failed', { error: err instanceof Error ? err.message : String(err) });
-      status = { ready: false };
-    }
-    const code = status.ready ? 200 : 503;
-    if (req.method === 'HEAD') {
-      res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-      res.end();
-      return;
-    }
-    json(res, code, { status: status.ready ? 'ok' : 'starting', ...status }, { 'Cache-Control': 'no-store' });
   };
 
   const interaction = async (req: IncomingMessage, res: ServerResponse) => {
@@ -232,12 +210,13 @@ export function createInteractionServer(options: InteractionServerOptions): Inte
     req.on('error', (err) => log.debug('request stream error', { error: err.message }));
     res.on('error', (err) => log.debug('response stream error', { error: err.message }));
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    const methods = ROUTES[path];
+    const methods = path === '/metrics' && !options.metrics ? undefined : ROUTES[path];
     if (!methods) return json(res, 404, { error: 'not found' });
     if (!methods.includes(req.method ?? '')) {
       return json(res, 405, { error: 'method not allowed' }, { Allow: methods.join(', ') });
     }
-    if (path === '/healthz') return health(req, res);
+    if (path === '/healthz') return void serveHealth(req, res, options.ready, log);
+    if (path === '/metrics' && options.metrics) return void serveMetrics(res, options.metrics, log);
     interaction(req, res).catch((err: unknown) => {
       log.warn('an interaction request failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent && !res.destroyed) json(res, 400, { error: 'bad request' });

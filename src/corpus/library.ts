@@ -8,93 +8,22 @@
  * embedder is best a worker thread, see semantic/worker-embedder.ts) and swaps in the same
  * snapshot with vectors when all are ready. A failed embedding keeps the lexical snapshot.
  */
-import { CorpusIndex, type RankingOptions } from '../core/corpus-index.js';
+import { CorpusIndex } from '../core/corpus-index.js';
 import { prepareVectorSearch, warmTermVectors } from '../core/semantic-prepare.js';
 import { loadUnits, saveUnits } from './unit-file.js';
 import { knownUnitTexts, vectorsFromUnits } from '../core/passage-units.js';
-import { type EmbedProgress, embedIndex } from './embed-index.js';
+import { embedIndex } from './embed-index.js';
 import type { SkippedFile } from '../core/types.js';
-import { type LoadOptions, loadCorpus } from './loader.js';
+import { loadCorpus } from './loader.js';
 import type { Embedder, VectorLookup } from '../semantic/embedder.js';
 import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
-import { mergeSources, type StoreSources } from './store-sources.js';
+import { mergeSources } from './store-sources.js';
 import { VectorCache } from './vector-cache.js';
 
-/** What a re-index did. */
-export interface ReindexReport {
-  ok: boolean;
-  files: number;
-  passages: number;
-  articles: number;
-  added: string[];
-  changed: string[];
-  removed: string[];
-  skipped: SkippedFile[];
-  ms: number;
-  /** Where the index came from: a saved snapshot, or a fresh build (saved when a cache folder is set). */
-  source?: 'snapshot' | 'built';
-  /** What happened with the saved snapshot, for the logs. */
-  snapshot?: string;
-  /** Why the rebuild failed (the old snapshot keeps serving). */
-  error?: string;
-}
-
-export interface LibraryOptions extends LoadOptions {
-  dir: string;
-  ranking?: Partial<RankingOptions>;
-  /** Called with every skipped file (for logging). */
-  onSkip?: (skipped: SkippedFile) => void;
-  /** Folder for persisted snapshots; none = always build. */
-  cacheDir?: string;
-  /**
-   * The semantic stage's model: passages get sentence vectors (in the background) when there are
-   * at most `semanticMaxPassages` (default: no limit).
-   */
-  embedder?: Embedder;
-  semanticMaxPassages?: number;
-  /** Called as passages get their sentence vectors (only when some need embedding). */
-  onEmbedProgress?: EmbedProgress;
-  /** Hears when a background embedding finished (vectors swapped in) or failed (lexical kept). */
-  onSemantic?: (event: SemanticEvent) => void;
-  /**
-   * The store's part of the corpus (articles added from Discord, hidden folder files), read at every
-   * re-index; its revision is part of the snapshot's fingerprint. A failure fails the re-index (the
-   * serving snapshot stays).
-   */
-  storeSources?: () => Promise<StoreSources>;
-  /** Hears every re-index's report, failed ones too (metrics). */
-  onReindex?: (report: ReindexReport) => void;
-}
-
-/** How far the semantic stage is: vectors done of needed, and whether it answers. */
-export interface SemanticCoverage {
-  /**
-   * `off`: no model, or the corpus is over the passage limit; `preparing`: vectors being made
-   * (answers are lexical meanwhile); `on`: every passage has its vector; `failed`: the last
-   * embedding failed (answers are lexical; the next re-index tries again).
-   */
-  state: 'off' | 'preparing' | 'on' | 'failed';
-  done: number;
-  total: number;
-  /** Why it is off or failed. */
-  reason?: string;
-}
-
-export type SemanticEvent =
-  | {
-      kind: 'ready';
-      passages: number;
-      /** Texts the model embedded (the rest came from the vector cache or the previous snapshot). */
-      embedded: number;
-      ms: number;
-      /** What happened with the vector cache file. */
-      cache?: string;
-    }
-  | { kind: 'failed'; error: string }
-  /** Something to log that stops nothing (a vector cache file that could not be used). */
-  | { kind: 'warning'; message: string };
+import type { LibraryOptions, ReindexReport, SemanticCoverage } from './library-types.js';
 
 export { type EmbedProgress, embedIndex } from './embed-index.js';
+export type { LibraryOptions, ReindexReport, SemanticCoverage, SemanticEvent } from './library-types.js';
 
 /** Above this many passages the semantic stage is skipped: by default never (embedding runs in the background). */
 export const DEFAULT_SEMANTIC_MAX_PASSAGES = Number.POSITIVE_INFINITY;

@@ -60,7 +60,22 @@ export interface Config {
   buttonSecret?: string;
   /** A previous BUTTON_SECRET still accepted on buttons while rotating (BUTTON_SECRET_PREVIOUS). */
   buttonSecretPrevious?: string;
+  /**
+   * How many gateway shards the bot has in all (SHARD_COUNT, for `npm run start:sharded`): a number, or
+   * `auto` for the count GET /gateway/bot recommends.
+   */
+  shardCount: number | 'auto';
+  /** The shards this machine runs (SHARD_LIST, e.g. `0,1`); undefined = every shard. */
+  shardList?: number[];
+  /**
+   * Whether the gateway answers interactions (GATEWAY_INTERACTIONS, default on). Off when an HTTP
+   * Interactions Endpoint serves them: the gateway then only answers plain DMs and mentions.
+   */
+  gatewayInteractions: boolean;
 }
+
+/** The most shards SHARD_COUNT accepts. */
+export const MAX_SHARDS = 1000;
 
 /**
  * The configuration values that must never be shown: masked in logs and redacted from everything the
@@ -117,6 +132,9 @@ export const CONFIG_VARIABLES = [
   'HOST',
   'BUTTON_SECRET',
   'BUTTON_SECRET_PREVIOUS',
+  'SHARD_COUNT',
+  'SHARD_LIST',
+  'GATEWAY_INTERACTIONS',
   'NO_COLOR',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -180,6 +198,39 @@ export function configWarnings(env: Env, dotenvKeys: readonly string[] = []): st
       warnings.push(`${name} in .env is not a citebot setting and is ignored (see .env.example)`);
   }
   return warnings;
+}
+
+/** SHARD_COUNT and SHARD_LIST, read from `get`; each problem goes to `problems`. */
+function shardSettings(
+  get: (name: ConfigVariable) => string | undefined,
+  problems: string[],
+): { shardCount: number | 'auto'; shardList?: number[] } {
+  const countText = (get('SHARD_COUNT') ?? 'auto').toLowerCase();
+  let shardCount: number | 'auto' = 'auto';
+  if (countText !== 'auto') {
+    const n = Number(countText);
+    if (/^\d+$/u.test(countText) && n >= 1 && n <= MAX_SHARDS) shardCount = n;
+    else
+      problems.push(
+        `SHARD_COUNT must be auto or a whole number from 1 to ${MAX_SHARDS}; got ${JSON.stringify(get('SHARD_COUNT'))}`,
+      );
+  }
+  const listText = get('SHARD_LIST');
+  if (listText === undefined) return { shardCount };
+  const limit = shardCount === 'auto' ? MAX_SHARDS : shardCount;
+  const parts = listText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const ok = (s: string) => /^\d+$/u.test(s) && Number(s) < limit;
+  const bad = parts.filter((s) => !ok(s));
+  if (bad.length || !parts.length) {
+    problems.push(
+      `SHARD_LIST must be comma-separated shard ids from 0 to ${limit - 1}${shardCount === 'auto' ? '' : ' (SHARD_COUNT is ' + String(shardCount) + ')'}; got ${JSON.stringify(listText)}${bad.length ? `, bad: ${bad.map((b) => JSON.stringify(b)).join(', ')}` : ''}`,
+    );
+    return { shardCount };
+  }
+  return { shardCount, shardList: [...new Set(parts.map(Number))].sort((a, b) => a - b) };
 }
 
 /** Loads and validates the configuration from `env`. Relative folders resolve against `cwd`. */
@@ -295,6 +346,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const semantic = (get('SEMANTIC') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(semantic))
     problems.push(`SEMANTIC must be on or off; got ${JSON.stringify(get('SEMANTIC'))}`);
+  const gatewayInteractions = (get('GATEWAY_INTERACTIONS') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(gatewayInteractions))
+    problems.push(
+      `GATEWAY_INTERACTIONS must be on or off; got ${JSON.stringify(get('GATEWAY_INTERACTIONS'))}`,
+    );
+  const shards = shardSettings(get, problems);
   const prf = (get('PRF') ?? 'off').toLowerCase();
   if (!['on', 'off'].includes(prf)) problems.push(`PRF must be on or off; got ${JSON.stringify(get('PRF'))}`);
   const config: Config = {
@@ -321,7 +378,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     heapGrowthPercent: int('HEAP_GROWTH_PERCENT', 30, 0, 300),
     port: int('PORT', 8080, 0, 65_535),
     host,
+    shardCount: shards.shardCount,
+    gatewayInteractions: gatewayInteractions !== 'off',
   };
+  if (shards.shardList) config.shardList = shards.shardList;
   if (publicKey !== undefined) config.publicKey = publicKey.toLowerCase();
   if (buttonSecret !== undefined) config.buttonSecret = buttonSecret;
   if (buttonSecretPrevious !== undefined) config.buttonSecretPrevious = buttonSecretPrevious;

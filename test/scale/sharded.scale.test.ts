@@ -190,6 +190,27 @@ describe('npm run start:sharded', () => {
     expect(reply.body.embeds[0].description).toContain('**nanoGPT**');
     // Nobody here runs shard 0: its server's messages go unanswered on this machine.
     expect(run.server.dispatch('MESSAGE_CREATE', messageCreate({ guildId: guilds[0]!.id }))).toBe(0);
+
+    // A manager killed outright takes its shard along (a restarted manager would run it twice).
+    const pid = Number((await run.waitFor(/shard started shard=1 of=2 pid=(\d+)/u))[1]);
+    process.kill(run.proc.pid!, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('gives up with one line on a shard that keeps exiting before it is ready', async () => {
+    const run = await startSharded({ SHARD_COUNT: '1', CORPUS_DIR: '/nonexistent-citebot-corpus' });
+    const code = await new Promise<number | null>((r) => run.proc.on('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(run.output()).toContain('Corpus folder /nonexistent-citebot-corpus: does not exist');
+    // Three starts that failed (discord.js has already forked a fourth when the third exit is seen; it
+    // is stopped at once).
+    expect(run.output().match(/shard exited; starting it again shard=0/gu)).toHaveLength(2);
+    expect(run.output()).toContain('shard keeps exiting before it is ready; stopping every shard shard=0');
+    expect(run.output().trim().split('\n').at(-1)).toBe(
+      'citebot: shard 0 exited 3 times before it was ready (last exit code 1)',
+    );
   });
 
   it('stops with one line when SHARD_LIST names a shard beyond the recommended count', async () => {
@@ -200,5 +221,28 @@ describe('npm run start:sharded', () => {
       'citebot: SHARD_LIST has shard ids 3, but there are only 2 shards (0 to 1)',
     );
     expect(run.server.identifies).toHaveLength(0);
+  });
+
+  it('leaves the single-process npm start alone: SHARD_COUNT and SHARD_LIST are not its settings', async () => {
+    const server = await FakeDiscord.start({ guilds, shards: 1, heartbeatIntervalMs: 250 });
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      detached: true,
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: FAKE_TOKEN,
+        DISCORD_API_BASE: server.apiBase,
+        CACHE_DIR: cacheDir,
+        SEMANTIC: 'off',
+        SHARD_COUNT: 'auto',
+        SHARD_LIST: '0',
+      },
+    });
+    current = { server, proc, output: () => '', waitFor: () => Promise.reject(new Error('unused')) };
+    const identify = await server.waitForIdentify(30_000);
+    // discord.js reads SHARD_COUNT from the environment as its own: npm start must not let it.
+    expect(identify.shard).toEqual([0, 1]);
+    const { reply } = await ask(server, guilds[1]!);
+    expect(reply.body.embeds[0].description).toContain('**nanoGPT**');
   });
 });

@@ -4,6 +4,7 @@
  * the variable and what is expected; the token is never echoed.
  */
 import path from 'node:path';
+import { shardSettings } from './config-shards.js';
 import { LOG_LEVELS, type LogLevel } from './log-levels.js';
 
 export interface Config {
@@ -70,6 +71,18 @@ export interface Config {
   buttonSecret?: string;
   /** A previous BUTTON_SECRET still accepted on buttons while rotating (BUTTON_SECRET_PREVIOUS). */
   buttonSecretPrevious?: string;
+  /**
+   * How many gateway shards the bot has in all (SHARD_COUNT, for `npm run start:sharded`): a number, or
+   * `auto` for the count GET /gateway/bot recommends.
+   */
+  shardCount: number | 'auto';
+  /** The shards this machine runs (SHARD_LIST, e.g. `0,1`); undefined = every shard. */
+  shardList?: number[];
+  /**
+   * Whether the gateway answers interactions (GATEWAY_INTERACTIONS, default on). Off when an HTTP
+   * Interactions Endpoint serves them: the gateway then only answers plain DMs and mentions.
+   */
+  gatewayInteractions: boolean;
 }
 
 /**
@@ -145,6 +158,9 @@ export const CONFIG_VARIABLES = [
   'METRICS_PORT',
   'BUTTON_SECRET',
   'BUTTON_SECRET_PREVIOUS',
+  'SHARD_COUNT',
+  'SHARD_LIST',
+  'GATEWAY_INTERACTIONS',
   'NO_COLOR',
 ] as const;
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -338,6 +354,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const semantic = (get('SEMANTIC') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(semantic))
     problems.push(`SEMANTIC must be on or off; got ${JSON.stringify(get('SEMANTIC'))}`);
+  const gatewayInteractions = (get('GATEWAY_INTERACTIONS') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(gatewayInteractions))
+    problems.push(
+      `GATEWAY_INTERACTIONS must be on or off; got ${JSON.stringify(get('GATEWAY_INTERACTIONS'))}`,
+    );
+  const shards = shardSettings(get, problems);
   const prf = (get('PRF') ?? 'off').toLowerCase();
   if (!['on', 'off'].includes(prf)) problems.push(`PRF must be on or off; got ${JSON.stringify(get('PRF'))}`);
   const config: Config = {
@@ -364,8 +386,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     heapGrowthPercent: int('HEAP_GROWTH_PERCENT', 30, 0, 300),
     port: int('PORT', 8080, 0, 65_535),
     host,
+    shardCount: shards.shardCount,
+    gatewayInteractions: gatewayInteractions !== 'off',
   };
   if (get('METRICS_PORT') !== undefined) config.metricsPort = int('METRICS_PORT', 0, 0, 65_535);
+  if (shards.shardList) config.shardList = shards.shardList;
   if (publicKey !== undefined) config.publicKey = publicKey.toLowerCase();
   if (buttonSecret !== undefined) config.buttonSecret = buttonSecret;
   if (buttonSecretPrevious !== undefined) config.buttonSecretPrevious = buttonSecretPrevious;

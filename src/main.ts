@@ -29,6 +29,12 @@ const parsed = entryCommandLine(USAGE, {
 // In the terminal, info lines would be mixed into the answers: show them only with --verbose.
 const { config, log } = startupConfig({ quiet: (c) => !c.token && !parsed.values.verbose });
 applyHeapGrowth(config, log);
+// SHARD_COUNT belongs to start:sharded, but discord.js's Client reads SHARD_COUNT and SHARDS from the
+// environment as its own shard settings: only a shard started by the sharding manager keeps them.
+if (!process.env.SHARDING_MANAGER) {
+  delete process.env.SHARD_COUNT;
+  delete process.env.SHARDS;
+}
 const progress = progressLine(process.stderr);
 const { metricsPort } = config;
 // prom-client is loaded only where metrics are served.

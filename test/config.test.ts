@@ -106,6 +106,51 @@ describe('METRICS_PORT', () => {
   });
 });
 
+describe('sharding settings', () => {
+  it('defaults to auto, every shard, interactions on the gateway', () => {
+    const c = loadConfig({});
+    expect(c.shardCount).toBe('auto');
+    expect(c.shardList).toBeUndefined();
+    expect(c.gatewayInteractions).toBe(true);
+  });
+
+  it('reads SHARD_COUNT, SHARD_LIST (sorted, once each) and GATEWAY_INTERACTIONS', () => {
+    const c = loadConfig({ SHARD_COUNT: '4', SHARD_LIST: ' 3, 1,3 ', GATEWAY_INTERACTIONS: 'OFF' });
+    expect(c.shardCount).toBe(4);
+    expect(c.shardList).toEqual([1, 3]);
+    expect(c.gatewayInteractions).toBe(false);
+    expect(loadConfig({ SHARD_COUNT: 'Auto', SHARD_LIST: '7' })).toMatchObject({
+      shardCount: 'auto',
+      shardList: [7],
+    });
+  });
+
+  it('quotes every bad value', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ SHARD_COUNT: '0' })).toEqual([
+      'SHARD_COUNT must be auto or a whole number from 1 to 1000; got "0"',
+    ]);
+    expect(problems({ SHARD_COUNT: '1001' })).toHaveLength(1);
+    expect(problems({ SHARD_COUNT: '2.5' })).toHaveLength(1);
+    expect(problems({ SHARD_COUNT: '2', SHARD_LIST: '0,2,x' })).toEqual([
+      'SHARD_LIST must be comma-separated shard ids from 0 to 1 (SHARD_COUNT is 2); got "0,2,x", bad: "2", "x"',
+    ]);
+    expect(problems({ SHARD_LIST: ',' })).toEqual([
+      'SHARD_LIST must be comma-separated shard ids from 0 to 999; got ","',
+    ]);
+    expect(problems({ GATEWAY_INTERACTIONS: 'http' })).toEqual([
+      'GATEWAY_INTERACTIONS must be on or off; got "http"',
+    ]);
+  });
+});
+
 describe('variables citebot would ignore', () => {
   it('names the setting a misspelled variable was probably meant to be', () => {
     expect(configWarnings({ COOLDOWN_SECONDZ: '5' })).toEqual([

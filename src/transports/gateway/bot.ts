@@ -192,7 +192,8 @@ export class CitebotDiscord {
 
   /** An INTERACTION_CREATE as Discord sent it: handed to the handler after discord.js's dispatch. */
   #onRaw(packet: GatewayPacket): void {
-    if (packet?.t !== 'INTERACTION_CREATE') return;
+    // GATEWAY_INTERACTIONS=off: an HTTP Interactions Endpoint answers them; not even acknowledged here.
+    if (packet?.t !== 'INTERACTION_CREATE' || !this.#config.gatewayInteractions) return;
     const d = packet.d as APIInteraction | undefined;
     if (typeof d?.id !== 'string' || typeof d.token !== 'string') return;
     const receivedAt = Date.now();

@@ -63,6 +63,9 @@ export async function runBot(
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // A shard of the sharded gateway: when its manager is gone, so is it (else a restarted manager's
+  // shard would answer the same servers twice).
+  if (bot.client.shard && process.send) process.once('disconnect', () => shutdown('sharding manager gone'));
   // discord.js emits shardDisconnect only for close codes it will not reconnect after (bad token,
   // disallowed intents, ...): the bot is deaf from then on, so let the supervisor restart it.
   bot.client.on(Events.ShardDisconnect, (event) => shutdown(`gateway closed (${event.code})`, 1));

@@ -36,7 +36,12 @@ if (!process.env.SHARDING_MANAGER) {
   delete process.env.SHARDS;
 }
 const progress = progressLine(process.stderr);
-const { metricsPort } = config;
+// Under start:sharded every shard is a process of its own: shard N serves METRICS_PORT + N.
+const shardId = process.env.SHARDING_MANAGER ? Number.parseInt(process.env.SHARDS ?? '0', 10) : 0;
+const metricsPort =
+  config.metricsPort === undefined || config.metricsPort === 0
+    ? config.metricsPort
+    : config.metricsPort + (Number.isInteger(shardId) && shardId > 0 ? shardId : 0);
 // prom-client is loaded only where metrics are served.
 const metrics =
   config.token && metricsPort !== undefined ? new (await import('./ops/metrics.js')).Metrics() : undefined;

@@ -163,6 +163,7 @@ export async function createServices(
       : {}),
     close: async () => {
       feedback?.stop();
+      await feedback?.service.flush();
       await worker_?.close();
       if (options.store) await options.store.close();
     },

@@ -82,6 +82,8 @@ export class Feedback implements FeedbackService {
   readonly #d: FeedbackDeps;
   readonly #now: () => number;
   readonly #lifted = new Map<string, number[]>();
+  /** Answers being written (remember returns before the write ends): their votes wait for it. */
+  readonly #writing = new Map<string, Promise<void>>();
   #picks: PickRecord[] = [];
   #revision = -1;
   #resolver: AnchorResolver | undefined;
@@ -160,17 +162,19 @@ export class Feedback implements FeedbackService {
         ? a.passages.map((p) => ({ file: p.passage.origin.file, section: p.passage.origin.section }))
         : [],
     });
-    try {
-      await Promise.all([
-        store.recordAnswer(record),
-        logged?.catch((err: unknown) =>
-          this.#d.log.warn('feedback: could not log a question', { error: (err as Error).message }),
-        ),
-      ]);
-    } catch (err) {
-      this.#d.log.warn('feedback: could not remember an answer', { error: (err as Error).message });
-      return undefined;
-    }
+    // Written behind the answer, which never waits on the database; a vote on it waits for the write.
+    const written = Promise.all([
+      store.recordAnswer(record),
+      logged?.catch((err: unknown) =>
+        this.#d.log.warn('feedback: could not log a question', { error: (err as Error).message }),
+      ),
+    ]).then(
+      () => undefined,
+      (err: unknown) =>
+        this.#d.log.warn('feedback: could not remember an answer', { error: (err as Error).message }),
+    );
+    this.#writing.set(record.id, written);
+    void written.finally(() => this.#writing.delete(record.id));
     const lifted = this.#d.learning.liftedBy(a);
     if (lifted.length) {
       if (this.#lifted.size >= LIFTED_KEPT) this.#lifted.delete(this.#lifted.keys().next().value as string);
@@ -179,10 +183,16 @@ export class Feedback implements FeedbackService {
     return record.id;
   }
 
+  /** Waits for the answers still being written (before the store closes). */
+  async flush(): Promise<void> {
+    await Promise.all(this.#writing.values());
+  }
+
   /** The answer, if the actor may give feedback on it. */
   async #answerFor(answerId: string, actor: Actor): Promise<AnswerRecord | FeedbackRefusal> {
     let record: AnswerRecord | undefined;
     try {
+      await this.#writing.get(answerId);
       record = await this.#d.store.getAnswer(answerId);
     } catch {
       return refuse('unavailable', UNAVAILABLE);

@@ -83,8 +83,8 @@ export interface ReviewPage {
 export interface FeedbackService {
   /**
    * Keeps an answer so that votes and picks on it work later (after a restart too); returns its
-   * id (for button ids), or undefined when the store failed (the answer is shown anyway, without
-   * feedback buttons).
+   * id (for button ids) at once: the write goes on behind the answer (a vote on it waits for it; a
+   * failed write is logged, and a vote on that answer is told it is no longer kept).
    */
   remember(
     result: AskResult,

@@ -1,6 +1,7 @@
 /**
  * Wiring shared by the entry points: build the services from a validated config.
  */
+import { startStoreSync } from './app-sync.js';
 import type { Services } from './commands/commands.js';
 import type { Config } from './config.js';
 import { PRF_SETTINGS } from './core/corpus-index.js';
@@ -40,7 +41,10 @@ export interface ServiceOptions {
   metrics?: Metrics;
 }
 
-/** How often a process looks for picks another process made (the store's revision). */
+/**
+ * How often a process looks for picks and articles another process changed (the store's
+ * revisions); where the store pushes its changes (PostgreSQL), the fallback for one missed.
+ */
 export const FEEDBACK_SYNC_MS = 2_000;
 const DAY_MS = 86_400_000;
 
@@ -162,7 +166,7 @@ export async function createServices(
         }
       : {}),
     close: async () => {
-      feedback?.stop();
+      await feedback?.stop();
       await feedback?.service.flush();
       await worker_?.close();
       if (options.store) await options.store.close();
@@ -172,8 +176,8 @@ export async function createServices(
 
 /**
  * The feedback service on the store: what was taught is loaded now (question vectors made for
- * new picks), old rows are purged now and daily, and picks made by other processes are picked up
- * every FEEDBACK_SYNC_MS.
+ * new picks), old rows are purged now and daily, and picks and articles changed by other
+ * processes are picked up as the store announces them, and every FEEDBACK_SYNC_MS (app-sync.ts).
  */
 async function startFeedback(
   config: Config,
@@ -181,7 +185,7 @@ async function startFeedback(
   library: Library,
   store: Store,
   embedder: Embedder | undefined,
-): Promise<{ service: Feedback; learning: Learning; stop: () => void }> {
+): Promise<{ service: Feedback; learning: Learning; stop: () => Promise<void> }> {
   const learning = new Learning(embedder ? { embedder, model: embedder.model } : {});
   const service = new Feedback({
     store,
@@ -219,16 +223,22 @@ async function startFeedback(
       log.debug('corpus: could not read the store revision', { error: (err as Error).message });
     }
   };
-  const sync = setInterval(() => void service.sync().then(syncCorpus), FEEDBACK_SYNC_MS);
+  const sync = await startStoreSync({
+    store,
+    picks: () => service.sync(),
+    corpus: syncCorpus,
+    pollMs: FEEDBACK_SYNC_MS,
+    log,
+  });
+  if (sync.watching) log.debug('store: listening for changes made by other instances');
   const daily = setInterval(() => void purge(), DAY_MS);
-  sync.unref();
   daily.unref();
   return {
     service,
     learning,
-    stop: () => {
-      clearInterval(sync);
+    stop: async () => {
       clearInterval(daily);
+      await sync.stop();
     },
   };
 }

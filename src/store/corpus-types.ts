@@ -164,5 +164,29 @@ export interface CorpusStore {
   releaseProposal(id: string): Promise<void>;
 }
 
+/** What changed: the picks (the store's revision) or articles and tombstones (the corpus revision). */
+export type ChangeKind = 'picks' | 'corpus';
+
+/** One change heard from the store (possibly made by another process). */
+export interface StoreChange {
+  kind: ChangeKind;
+}
+
+/** Hears changes; called on the store's own schedule, it must not throw (a throw is ignored). */
+export type ChangeListener = (change: StoreChange) => void;
+
+/** Being told of changes as they commit, where the database can push them. */
+export interface ChangeWatch {
+  /**
+   * Subscribes `listener` to the changes committed by any process on this database; resolves
+   * once listening (or, when the server can't be reached now, once the first attempt failed: it
+   * keeps trying). After a lost connection comes back, each kind is heard once, since a change
+   * may have been missed meanwhile. Resolves to the unsubscribe. Optional: PostgreSQL has it;
+   * SQLite (a file shared by local processes, no push) doesn't, and its readers poll the
+   * revisions instead. Polling stays the fallback everywhere, for a notification missed.
+   */
+  watch?(listener: ChangeListener): Promise<() => Promise<void>>;
+}
+
 /** Everything citebot keeps, behind one database. */
-export type Store = FeedbackStore & CorpusStore;
+export type Store = FeedbackStore & CorpusStore & ChangeWatch;

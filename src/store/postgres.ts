@@ -2,7 +2,8 @@
  * The store (feedback and corpus) on PostgreSQL (DATABASE_URL): Kysely's PostgresDialect on a small
  * `pg` pool, the same queries as SQLite. Several citebots may share the database: opening migrates
  * under an advisory lock, so instances starting together migrate once. A dropped connection (a
- * restart of the server) is replaced by the pool on the next call. Messages name the server as
+ * restart of the server) is replaced by the pool on the next call. Changes are pushed to every
+ * instance (`watch`, LISTEN/NOTIFY on a connection of its own: postgres-listen.ts). Messages name the server as
  * "PostgreSQL at host:port/db", never with the password.
  */
 import { createRequire } from 'node:module';
@@ -10,9 +11,10 @@ import type * as PgModule from 'pg';
 import { Kysely, PostgresDialect } from './kysely.js';
 import { errorCode, errorText } from './errors.js';
 import { migrate } from './migrations.js';
+import { ChangeFeed } from './postgres-listen.js';
 import { KyselyStore } from './queries-corpus.js';
 import type { Database } from './schema.js';
-import type { Store } from './corpus-types.js';
+import type { ChangeListener, Store } from './corpus-types.js';
 import { StoreError } from './types.js';
 
 /** What the operator can change, in every message. */
@@ -91,7 +93,27 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy().catch(() => undefined);
     throw error;
   }
-  return new KyselyStore(db, where);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  return new PostgresStore(db, where, new ChangeFeed({ pg, connectionString: url, connectTimeoutMs }));
+}
+
+/** The store whose revision bumps notify, with `watch` on its own listening connection. */
+class PostgresStore extends KyselyStore {
+  readonly #feed: ChangeFeed;
+
+  constructor(db: Kysely<Database>, where: string, feed: ChangeFeed) {
+    super(db, where, { notify: true });
+    this.#feed = feed;
+  }
+
+  watch(listener: ChangeListener): Promise<() => Promise<void>> {
+    return this.#feed.watch(listener);
+  }
+
+  override async close(): Promise<void> {
+    await this.#feed.close();
+    await super.close();
+  }
 }
 
 /** Migrates while holding MIGRATION_LOCK_KEY on one connection of the pool. */

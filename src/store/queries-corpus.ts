@@ -260,7 +260,7 @@ export class KyselyStore extends KyselyFeedbackStore implements Store {
     return this.use(what, () =>
       this.db.transaction().execute(async (trx) => {
         if (!(await change(trx))) return false;
-        await bumpCorpusRevision(trx);
+        await bumpCorpusRevision(trx, this.notifies);
         await insertAudit(trx, audit, at);
         return true;
       }),

@@ -49,13 +49,19 @@ export class KyselyFeedbackStore implements FeedbackStore {
   /**
    * @param db a migrated database; the store owns it from now on (close() destroys it).
    * @param description where it lives, for messages ("SQLite at .data/citebot.sqlite").
+   * @param options.notify the revision bumps notify CHANGE_CHANNEL too (PostgreSQL only).
    */
   constructor(
     db: Kysely<Database>,
     readonly description: string,
+    options: { notify?: boolean } = {},
   ) {
     this.db = db;
+    this.notifies = options.notify ?? false;
   }
+
+  /** Whether the revision bumps notify CHANGE_CHANNEL (see maintenance.ts). */
+  protected readonly notifies: boolean;
 
   recordAnswer(answer: AnswerRecord): Promise<void> {
     return this.use('keep an answer', async () => {
@@ -147,7 +153,7 @@ export class KyselyFeedbackStore implements FeedbackStore {
           .values(pickRow(pick, at))
           .returningAll()
           .executeTakeFirstOrThrow();
-        await bumpRevision(trx);
+        await bumpRevision(trx, this.notifies);
         return pickRecord(row);
       }),
     );
@@ -271,7 +277,9 @@ export class KyselyFeedbackStore implements FeedbackStore {
   }
 
   purge(before: number): Promise<PurgeReport> {
-    return this.use('purge old rows', () => this.db.transaction().execute((trx) => purgeBefore(trx, before)));
+    return this.use('purge old rows', () =>
+      this.db.transaction().execute((trx) => purgeBefore(trx, before, this.notifies)),
+    );
   }
 
   close(): Promise<void> {
@@ -284,7 +292,7 @@ export class KyselyFeedbackStore implements FeedbackStore {
       this.db.transaction().execute(async (trx) => {
         const { numUpdatedRows } = await update(trx);
         if (numUpdatedRows === 0n) return false;
-        await bumpRevision(trx);
+        await bumpRevision(trx, this.notifies);
         return true;
       }),
     );

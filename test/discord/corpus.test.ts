@@ -326,3 +326,28 @@ describe('/corpus through Discord', () => {
     expect(indexed()).toContain(FOLDER_ARTICLE);
   });
 });
+
+describe('/insights through Discord', () => {
+  it('counts the questions asked through Discord, grouped, the declined apart, for moderators only', async () => {
+    // One question went through /ask in the first test (the store is this file's own); four more here.
+    const fresh = [
+      'how thick does river ice get',
+      'How thick does river ice get?',
+      'how thick does river ice get',
+    ];
+    for (const question of [...fresh, 'Who painted the Mona Lisa?']) {
+      await b.server.interact(slashCommand({ name: 'ask', options: { question }, user: user() }));
+    }
+    const report = await b.services.insights!.report(30);
+    const out = await interact(slashCommand({ name: 'insights', options: { days: 30 }, ...mara }));
+    expect(out.message.flags ?? 0).toBe(64);
+    expect(report.totals).toMatchObject({ questions: 5, answered: 4, declined: 1 });
+    expect(description(out)).toContain('**5** questions (4 answered, 1 declined)');
+    const group = report.frequent.find((g) => /river ice/iu.test(g.question));
+    expect(group?.count).toBe(3);
+    expect(report.declined.some((g) => /mona lisa/iu.test(g.question))).toBe(true);
+    // Insights are for moderators only.
+    const refused = await interact(slashCommand({ name: 'insights', user: user() }));
+    expect(description(refused)).toMatch(/^Only moderators can use \/insights/u);
+  });
+});

@@ -65,14 +65,14 @@ export function createInsights(deps: InsightsDeps): InsightsService {
   const clock = deps.clock ?? Date.now;
   const cache = new Map<number, { at: number; report: Promise<InsightsReport> }>();
   return {
-    report(days: number, now?: number): Promise<InsightsReport> {
+    report(days: number, now?: number, fresh = false): Promise<InsightsReport> {
       if (!Number.isInteger(days) || days < 1 || days > MAX_INSIGHTS_DAYS) {
         return Promise.reject(new RangeError(`days must be a whole number from 1 to ${MAX_INSIGHTS_DAYS}`));
       }
       if (now !== undefined) return build(deps, days, now);
       const at = clock();
       const kept = cache.get(days);
-      if (kept && at - kept.at < cacheMs) return kept.report;
+      if (!fresh && kept && at - kept.at < cacheMs) return kept.report;
       const report = build(deps, days, at);
       cache.set(days, { at, report });
       report.catch(() => {

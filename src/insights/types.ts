@@ -124,5 +124,9 @@ export interface InsightsService {
    * The report on the last `days` days (a whole number, 1..MAX_INSIGHTS_DAYS; a RangeError
    * otherwise) up to `now` (default: the clock). Rejects when the store cannot be read.
    */
-  report(days: number, now?: number): Promise<InsightsReport>;
+  /**
+   * The report for the last `days` days. Without `now`, one report per `days` is kept for a minute so
+   * that ◀/▶ pages through the same figures; `fresh` (a new /insights) makes a new one.
+   */
+  report(days: number, now?: number, fresh?: boolean): Promise<InsightsReport>;
 }

@@ -343,6 +343,12 @@ describe('/insights through Discord', () => {
     expect(out.message.flags ?? 0).toBe(64);
     expect(report.totals).toMatchObject({ questions: 5, answered: 4, declined: 1 });
     expect(description(out)).toContain('**5** questions (4 answered, 1 declined)');
+    // A new /insights counts afresh (its ◀/▶ page through the same figures).
+    await b.server.interact(
+      slashCommand({ name: 'ask', options: { question: 'Who carved Mount Rushmore?' }, user: user() }),
+    );
+    const again = await interact(slashCommand({ name: 'insights', options: { days: 30 }, ...mara }));
+    expect(description(again)).toContain('**6** questions (4 answered, 2 declined)');
     const group = report.frequent.find((g) => /river ice/iu.test(g.question));
     expect(group?.count).toBe(3);
     expect(report.declined.some((g) => /mona lisa/iu.test(g.question))).toBe(true);

@@ -50,7 +50,8 @@ async function pageOf(
   page: number,
 ): Promise<{ ok: true; body: ReplyPayload } | { ok: false; body: ReplyPayload }> {
   try {
-    const report = await timely(rt, reply, ack, () => insights.report(days));
+    // A new /insights counts afresh; its ◀/▶ page through the same report.
+    const report = await timely(rt, reply, ack, () => insights.report(days, undefined, ack === 'message'));
     return { ok: true, body: renderInsights(report, page, rt.signer) };
   } catch (err) {
     rt.services.log.warn('insights failed', { interaction: reply.id, days, error: errorText(err) });

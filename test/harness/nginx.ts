@@ -18,6 +18,8 @@ export interface Nginx {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** The master process's pid (its worker is a child of it). */
+  pid: number | undefined;
   /** nginx's error log so far. */
   errorLog(): string;
   /** Stops nginx (SIGTERM, then SIGKILL after 2 s) and removes its prefix. */
@@ -131,6 +133,7 @@ export async function startNginx(upstreams: string[]): Promise<Nginx | { skipped
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     errorLog,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

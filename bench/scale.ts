@@ -2,7 +2,7 @@
  * Scaling out: 1, 2 and 4 `npm run start:http` instances behind nginx on one PostgreSQL (the test
  * harness's fleet, nginx and throw-away cluster; fsync off), a closed-loop load of signed /ask
  * interactions from this process (CLIENTS at once over keep-alive connections, SECONDS per
- * configuration, after a warm-up), the eval set's questions in turn. Prints interactions/s and
+ * configuration, after a warm-up of 2 s per instance), the eval set's questions in turn. Prints interactions/s and
  * p50/p99 per configuration, the CPU seconds each instance, nginx and the loader used in the timed
  * window (from /proc) against what 2 cores give, then the store's cost per answer (bench/store.ts).
  *
@@ -32,6 +32,8 @@ export interface ScaleRow {
   failed: number;
   /** CPU seconds per instance in the timed window. */
   instance_cpu_s: number[];
+  /** The instances' CPU per answer, ms. */
+  cpu_ms_per_answer: number;
   nginx_cpu_s: number;
   loader_cpu_s: number;
   /** All of that over (wall seconds × cores): 1 = every core busy. */
@@ -90,7 +92,8 @@ async function measure(
     );
     return failed;
   };
-  await run(2000, undefined);
+  // Every instance warms up (JIT, connections) on as many requests as with one.
+  await run(2000 * fleet.instances.length, undefined);
   const nginxWorkers = nginxPid === undefined ? [] : [nginxPid, ...childPids(nginxPid)];
   const cpu = () => ({
     instances: fleet.instances.map((_, i) => fleet.cpuSeconds(i)),
@@ -119,6 +122,7 @@ async function measure(
     answered: times.length,
     failed,
     instance_cpu_s: instanceCpu,
+    cpu_ms_per_answer: round((instanceCpu.reduce((a, c) => a + c, 0) * 1000) / Math.max(1, times.length), 2),
     nginx_cpu_s: nginxCpu,
     loader_cpu_s: loader,
     cores_busy: round(total / (wall * os.cpus().length), 2),
@@ -136,6 +140,7 @@ function formatRow(r: ScaleRow): string {
     `p50 ${r.p50_ms.toFixed(1).padStart(6)} ms`,
     `p99 ${r.p99_ms.toFixed(1).padStart(6)} ms`,
     `failed ${r.failed}`,
+    `cpu ms/answer ${r.cpu_ms_per_answer}`,
     `cpu s: instances ${r.instance_cpu_s.join('+')}, nginx ${r.nginx_cpu_s}, loader ${r.loader_cpu_s}`,
     `cores busy: citebot ${Math.round(r.cores_busy * 100)}%, machine ${Math.round(r.machine_busy * 100)}%`,
   ].join('  ');

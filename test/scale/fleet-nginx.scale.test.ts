@@ -273,6 +273,33 @@ describe('instances behind nginx on one PostgreSQL', () => {
     expect(new Set(after.map((r) => r.upstream))).toEqual(new Set([fleet.instances[0]?.address]));
   });
 
+  it('with 4 instances under load: every interaction answered once, by all four', async () => {
+    if (skipWithout() || cluster === undefined || fake === undefined) return;
+    // The two-instance fleet goes first: 2 cores.
+    await nginx?.stop();
+    await fleet?.stop();
+    fleet = await startFleet({
+      count: 4,
+      keys,
+      databaseUrl,
+      apiBase: fake.apiBase,
+      env: { COOLDOWN_QUESTIONS: '1000' },
+    });
+    nginx = await requireNginx(
+      FILE,
+      fleet.instances.map((i) => i.address),
+    );
+    const running = load(8);
+    await new Promise((r) => setTimeout(r, 3000));
+    const replies = [...(await running.stop()).entries()];
+    const ok = replies.filter(([, r]) => !(r instanceof Error) && r.status === 200 && r.body?.type === 4);
+    expect(ok).toHaveLength(replies.length);
+    for (const [id] of ok) expect(fake.callbacks(id)).toHaveLength(1);
+    const by = new Set(ok.map(([, r]) => (r as FleetReply).upstream));
+    expect(by).toEqual(new Set(fleet.instances.map((i) => i.address)));
+    console.log(`${FILE}: ${ok.length} answered by 4 instances in 3 s`);
+  });
+
   it.todo('cooldowns hold across instances (needs the shared cooldowns being added beside this work)');
   it.todo('"More results" made by one instance and clicked through the other (needs shared button answers)');
 });

@@ -25,6 +25,10 @@ export interface PostgresCluster {
   stop(): Promise<void>;
   /** Stops the server immediately and starts it again on the same port and data. */
   restart(): Promise<void>;
+  /** Stops the server immediately, keeping its data (`up` starts it again). */
+  down(): Promise<void>;
+  /** Starts the server stopped by `down` again, on the same port and data. */
+  up(): Promise<void>;
 }
 
 /** Where PostgreSQL's programs are: PG_BIN, Debian's newest /usr/lib/postgresql/N/bin, or PATH. */
@@ -182,6 +186,11 @@ export async function startPostgres(
       stopNow();
       await start();
     },
+    down() {
+      stopNow();
+      return Promise.resolve();
+    },
+    up: start,
   };
 }
 

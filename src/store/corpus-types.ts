@@ -4,6 +4,7 @@
  * /insights, and pending corpus changes waiting for a moderator's confirmation. Plain data in and
  * out, as in types.ts; one database holds it with the feedback.
  */
+import type { FleetStore } from './fleet-types.js';
 import type { FeedbackStore, PickRecord, VoteRecord } from './types.js';
 
 /** An article added from Discord (by attachment or link), as the index reads it. */
@@ -165,4 +166,4 @@ export interface CorpusStore {
 }
 
 /** Everything citebot keeps, behind one database. */
-export type Store = FeedbackStore & CorpusStore;
+export type Store = FeedbackStore & CorpusStore & FleetStore;

@@ -91,7 +91,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy().catch(() => undefined);
     throw error;
   }
-  return new KyselyStore(db, where);
+  return new KyselyStore(db, where, true);
 }
 
 /** Migrates while holding MIGRATION_LOCK_KEY on one connection of the pool. */

@@ -11,6 +11,7 @@ import { requirePostgres, type PostgresCluster } from '../harness/postgres.js';
 import { corpusCases } from '../store/cases/corpus.js';
 import type { StoreFixture } from '../store/cases/fixture.js';
 import { feedbackCases } from '../store/cases/feedback.js';
+import { fleetCases } from '../store/cases/fleet.js';
 import { proposalCases } from '../store/cases/proposals.js';
 import { answer, auditOf, linkArticle, newPick, proposal } from '../store/helpers.js';
 
@@ -66,6 +67,7 @@ function where(url: string): string {
 
 suite('PostgreSQL: the feedback store', () => feedbackCases(fixture));
 suite('PostgreSQL: the corpus store', () => corpusCases(fixture));
+suite('PostgreSQL: the state instances share', () => fleetCases(fixture));
 suite('PostgreSQL: proposals', () => proposalCases(fixture));
 
 suite('PostgreSQL: opening', () => {

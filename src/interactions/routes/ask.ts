@@ -17,7 +17,7 @@ import { errorText } from '../guard.js';
 import { maySendHere } from '../permissions.js';
 import { booleanOption, inGuild, integerOption, optionsOf, stringOption } from '../raw.js';
 import type { InteractionReply, ReplyTarget } from '../reply.js';
-import { cooldown, type Runtime } from '../runtime.js';
+import { cooldown, refundQuestion, type Runtime } from '../runtime.js';
 
 /** Passages per page when the asker did not choose (`/ask results:`, DMs, mentions, the message command). */
 export const DEFAULT_RESULTS = 3;
@@ -46,7 +46,7 @@ export function cutQuestion(text: string): string {
 
 /** Cooldown, answer (through the queue and its deadline), store for the buttons, reply. */
 export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): Promise<void> {
-  const cd = cooldown(rt, to.userId);
+  const cd = await cooldown(rt, to.userId);
   if (!cd.ok) {
     to.outcome = 'refused';
     if (!to.quietCooldown || cd.notify) await to.send(renderNote(cd.message));
@@ -60,7 +60,7 @@ export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): 
   });
   if (done === BUSY) {
     // Overload is not the user's doing: the refused question does not count against their allowance.
-    rt.questions.refund(to.userId);
+    refundQuestion(rt, to.userId);
     to.outcome = 'busy';
     return to.send(renderNote(BUSY_MESSAGE));
   }

@@ -38,6 +38,8 @@ export async function makeHandler(
     /** A store shared with other handlers (several instances), and the signer they share. */
     fleet?: FleetStore;
     signer?: CustomIdSigner;
+    /** How long an answer waits at most for the shared store's cooldown count. */
+    storeBudgetMs?: number;
   } = {},
 ): Promise<Handling> {
   const config = loadConfig(
@@ -66,6 +68,7 @@ export async function makeHandler(
     ...(store ? { store } : {}),
     ...(metrics ? { metrics } : {}),
     ...(fleet ? { fleet } : {}),
+    ...(opts.storeBudgetMs !== undefined ? { storeBudgetMs: opts.storeBudgetMs } : {}),
   });
   const handle = createHandler(rt);
   return {

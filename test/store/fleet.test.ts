@@ -1,7 +1,6 @@
-// The state several instances share (FleetStore) on SQLite: the shared cases of cases/fleet.ts.
-import { describe } from 'vitest';
-import { sqliteFixture } from './cases/fixture.js';
+// The state several instances share (FleetStore) on SQLite: the shared cases of cases/fleet.ts (each
+// store in memory; the concurrent cases open two connections on one file).
 import { fleetCases } from './cases/fleet.js';
+import { sqliteFixture } from './cases/fixture.js';
 
-describe('SQLite in memory', () => fleetCases(sqliteFixture('memory')));
-describe('SQLite in a file (two connections)', () => fleetCases(sqliteFixture('file')));
+fleetCases(sqliteFixture('memory'));

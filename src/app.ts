@@ -154,6 +154,8 @@ export async function createServices(
     ...(embedder && worker_ ? { questionWorker: worker_ } : {}),
     ...(feedback ? { feedback: feedback.service, learning: feedback.learning } : {}),
     ...(admin ? { admin } : {}),
+    // Shared by several instances (PostgreSQL): the runtime keeps its per-user state there too.
+    ...(store?.shared ? { fleet: store } : {}),
     ...(store ? { storeProbe: { description: store.description, ping: () => store.revision() } } : {}),
     ...(store
       ? {

@@ -19,6 +19,7 @@ import type { InsightsService } from '../insights/types.js';
 import type { ArticleOrigin, CorpusAdminService } from '../manage/types.js';
 import type { Logger } from '../log.js';
 import type { Embedder } from '../semantic/embedder.js';
+import type { FleetStore } from '../store/fleet-types.js';
 
 /** What every command may use. */
 export interface Services {
@@ -39,6 +40,11 @@ export interface Services {
   admin?: CorpusAdminService;
   /** /insights (absent without a store). */
   insights?: InsightsService;
+  /**
+   * The store, when several instances share it (PostgreSQL): the runtime keeps the answers behind
+   * buttons, the post claims and the cooldown there (absent: in memory).
+   */
+  fleet?: FleetStore;
   /** A cheap round trip to the store (its revision), for `/healthz` (absent without a store). */
   storeProbe?: { readonly description: string; ping(): Promise<unknown> };
   /** Ends what keeps running in the background (the embedding worker thread); call once, at exit. */

@@ -12,17 +12,19 @@ import { RateLimiter } from '../discord/rate-limit.js';
 import { Redactor } from '../discord/redact.js';
 import { AnswerStore, type StoredAnswer } from '../discord/store.js';
 import type { Metrics } from '../ops/metrics.js';
+import type { FleetStore } from '../store/fleet-types.js';
+import { SharedAnswerStore } from './fleet.js';
 
 /**
- * Answers behind the buttons (More results, Full passage, Post to channel). The in-memory
- * AnswerStore is the only implementation today; a shared one (for several instances) would
- * implement this.
+ * Answers behind the buttons (More results, Full passage, Post to channel): the in-memory
+ * AnswerStore, or with a shared store the SharedAnswerStore (fleet.ts), whose `get` may read the
+ * database (a click through another instance).
  */
 export interface AnswerStoreLike {
   /** Keeps an answer for the token's lifetime; returns it with its id and time. */
   add(entry: Omit<StoredAnswer, 'id' | 'createdAt'>): StoredAnswer;
   /** The answer, or undefined when unknown or expired. */
-  get(id: string): StoredAnswer | undefined;
+  get(id: string): StoredAnswer | undefined | Promise<StoredAnswer | undefined>;
   /** Answers kept now. */
   readonly size: number;
 }
@@ -38,7 +40,24 @@ export interface RuntimeDeps {
   redactor?: Redactor;
   /** Counts each interaction (and reads the work queue at scrape time); absent = nothing counted. */
   metrics?: Metrics;
+  /**
+   * The store, when several instances share it (`shared`; default: the services' `fleet`): the
+   * answers behind buttons, the post claims and the cooldown then live there. Else all in memory.
+   */
+  fleet?: FleetStore;
+  /** How long an answer waits at most for the store's cooldown count (default STORE_BUDGET_MS). */
+  storeBudgetMs?: number;
 }
+
+/**
+ * How long an answer waits at most, once computed, for the shared store's cooldown count (ms): 0,
+ * none. Measured on PostgreSQL (test/scale/fleet.scale.test.ts), waiting even 1 ms for the count
+ * added about 4 ms to the median answer; not waiting adds about 0.3 ms. So the local limiter decides
+ * and the store reconciles: a question the store refuses after it was answered (its user's
+ * questions went to other instances) holds the user here until the store's wait is over — at most
+ * one question per instance per window beyond the limit.
+ */
+export const STORE_BUDGET_MS = 0;
 
 /** The state every route uses (one per process, shared by the transports). */
 export interface Runtime {
@@ -56,8 +75,17 @@ export interface Runtime {
   readonly cooldownNoticeAt: Map<string, number>;
   /** Answers being computed (MAX_CONCURRENT) and waiting (MAX_QUEUE). */
   readonly queue: WorkQueue;
-  /** Answers already posted to the channel: "Post to channel" works once per answer. */
+  /**
+   * Answers already posted to the channel by this process: "Post to channel" works once per answer
+   * (with a shared store, the claims are the store's instead: see `claimPost`).
+   */
   readonly posted: WeakSet<StoredAnswer>;
+  /** The store several instances share, when they do (see RuntimeDeps.fleet). */
+  readonly fleet?: FleetStore;
+  /** How long an answer waits at most for the store's cooldown count. */
+  readonly storeBudgetMs: number;
+  /** Users the store refused after this process allowed them (its count came late): until when. */
+  readonly blockedUntil: Map<string, number>;
   /**
    * Per moderator, the question they chose "Another passage…" for after a 👎: offered first in
    * `/feedback teach question:` (bounded: cleared past TEACH_HINTS).
@@ -74,11 +102,18 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const { config } = deps;
   const queue = new WorkQueue({ concurrency: config.maxConcurrent, maxQueue: config.maxQueue });
   deps.metrics?.watch({ queue });
+  const fleet = deps.fleet ?? deps.services.fleet;
+  const shared = fleet?.shared === true ? fleet : undefined;
+  const ttlMs = LIMITS.interactionTokenMs;
   return {
     config,
     services: deps.services,
     signer: deps.signer,
-    store: deps.store ?? new AnswerStore({ ttlMs: LIMITS.interactionTokenMs }),
+    store:
+      deps.store ??
+      (shared
+        ? new SharedAnswerStore({ store: shared, log: deps.services.log, ttlMs })
+        : new AnswerStore({ ttlMs })),
     redactor: deps.redactor ?? new Redactor(configSecrets(config)),
     questions: new RateLimiter({ limit: config.cooldownQuestions, windowMs: config.cooldownSeconds * 1000 }),
     autocomplete: new RateLimiter({ limit: config.autocompletePer10s, windowMs: 10_000 }),
@@ -88,6 +123,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     teachHints: new Map(),
     stopping: false,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(shared ? { fleet: shared } : {}),
+    storeBudgetMs: deps.storeBudgetMs ?? STORE_BUDGET_MS,
+    blockedUntil: new Map(),
   };
 }
 
@@ -103,10 +141,65 @@ export function hintTeach(rt: Runtime, userId: string, question: string): void {
 /** The outcome of the per-user question limit. */
 export type Cooldown = { ok: true } | { ok: false; message: string; notify: boolean };
 
-/** Applies the per-user question limit; on refusal `notify` is true once per window. */
-export function cooldown(rt: Runtime, userId: string): Cooldown {
+/** An allowed question. */
+const ALLOWED: Cooldown = { ok: true };
+
+/**
+ * The per-user question limit in two steps: `local`, this process's own limiter, decided at once;
+ * and with a shared store `shared`, the store's count across instances (one short statement). The
+ * answer path computes the answer while the store counts, then waits for the count at most
+ * `storeBudgetMs` (see `withinBudget`): a question the store refused in time is refused; one whose
+ * count came later was answered, and the refusal then holds the user here until the store's wait is
+ * over (`blockedUntil`). When the store fails, the local decision stands.
+ */
+export function cooldownAhead(rt: Runtime, userId: string): { local: Cooldown; shared?: Promise<Cooldown> } {
+  const blocked = (rt.blockedUntil.get(userId) ?? 0) - Date.now();
+  if (blocked > 0) return { local: refusal(rt, userId, blocked) };
   const wait = rt.questions.take(userId);
-  if (wait === 0) return { ok: true };
+  if (wait > 0) return { local: refusal(rt, userId, wait) };
+  const { fleet } = rt;
+  if (!fleet) return { local: ALLOWED };
+  const shared = fleet.takeCooldown(userId, rt.questions.limit, rt.questions.windowMs).then(
+    (w) => {
+      if (w === 0) return ALLOWED;
+      // Not counted in the store: nor here, so this process's count stays within the store's.
+      rt.questions.refund(userId);
+      if (rt.blockedUntil.size >= 10_000) rt.blockedUntil.clear();
+      rt.blockedUntil.set(userId, Date.now() + w);
+      return refusal(rt, userId, w);
+    },
+    (err: unknown) => {
+      rt.services.log.warn('could not count a question in the store; counted here only', {
+        error: (err as Error).message,
+      });
+      return ALLOWED;
+    },
+  );
+  return { local: ALLOWED, shared };
+}
+
+/** Applies the per-user question limit (both steps of `cooldownAhead`); on refusal `notify` is true once per window. */
+export async function cooldown(rt: Runtime, userId: string): Promise<Cooldown> {
+  const { local, shared } = cooldownAhead(rt, userId);
+  return shared ? withinBudget(rt, shared) : local;
+}
+
+/** The store's verdict, or allowed when it takes longer than `storeBudgetMs` (it reconciles later). */
+export async function withinBudget(rt: Runtime, verdict: Promise<Cooldown>): Promise<Cooldown> {
+  if (rt.storeBudgetMs <= 0) return ALLOWED;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Cooldown>((resolve) => {
+    timer = setTimeout(() => resolve(ALLOWED), rt.storeBudgetMs);
+  });
+  try {
+    return await Promise.race([verdict, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The refusal after `wait` ms; `notify` once per window per process. */
+function refusal(rt: Runtime, userId: string, wait: number): Cooldown {
   const seconds = Math.ceil(wait / 1000);
   const now = Date.now();
   const last = rt.cooldownNoticeAt.get(userId) ?? 0;
@@ -118,4 +211,26 @@ export function cooldown(rt: Runtime, userId: string): Cooldown {
     notify,
     message: `You're asking quickly: the limit is ${rt.config.cooldownQuestions} per ${rt.config.cooldownSeconds} s. Try again in ${seconds} s.`,
   };
+}
+
+/** Gives back an allowed question (refused for a reason not the user's, such as overload): here and in the store. */
+export function refundQuestion(rt: Runtime, userId: string): void {
+  rt.questions.refund(userId);
+  rt.fleet?.refundCooldown(userId, rt.questions.windowMs).catch((err: unknown) => {
+    rt.services.log.warn('could not give a question back in the store', { error: (err as Error).message });
+  });
+}
+
+/** Claims "Post to channel" for an answer: true once per answer (across instances with a shared store). */
+export async function claimPost(rt: Runtime, stored: StoredAnswer): Promise<boolean> {
+  if (rt.fleet) return rt.fleet.claimPost(stored.id);
+  if (rt.posted.has(stored)) return false;
+  rt.posted.add(stored);
+  return true;
+}
+
+/** Gives the claim back (the post failed for sure): the answer can be posted again. */
+export async function releasePost(rt: Runtime, stored: StoredAnswer): Promise<void> {
+  if (rt.fleet) return rt.fleet.releasePost(stored.id);
+  rt.posted.delete(stored);
 }

@@ -4,6 +4,7 @@
  * /insights, and pending corpus changes waiting for a moderator's confirmation. Plain data in and
  * out, as in types.ts; one database holds it with the feedback.
  */
+import type { FleetStore } from './fleet-types.js';
 import type { FeedbackStore, PickRecord, VoteRecord } from './types.js';
 
 /** An article added from Discord (by attachment or link), as the index reads it. */
@@ -189,4 +190,4 @@ export interface ChangeWatch {
 }
 
 /** Everything citebot keeps, behind one database. */
-export type Store = FeedbackStore & CorpusStore & ChangeWatch;
+export type Store = FeedbackStore & CorpusStore & FleetStore & ChangeWatch;

@@ -170,6 +170,43 @@ function corpus(flavor: SqlFlavor): Migration {
   };
 }
 
+/**
+ * Version 3: what was per process and is shared by the instances behind a load balancer — the
+ * answers behind buttons, the "Post to channel" claims, the question cooldown's buckets.
+ */
+function fleet(): Migration {
+  return {
+    async up(db: MigrationDb): Promise<void> {
+      await db.schema
+        .createTable('button_answers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('button_answers_expires')
+        .on('button_answers')
+        .column('expires_at')
+        .execute();
+      await db.schema
+        .createTable('post_claims')
+        .addColumn('answer_id', 'text', (c) => c.primaryKey())
+        .addColumn('claimed_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('cooldowns')
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cooldowns_pk', ['user_id', 'window_start'])
+        .execute();
+      await db.schema.createIndex('cooldowns_window').on('cooldowns').column('window_start').execute();
+    },
+  };
+}
+
 /** An auto-numbered integer primary key in either flavor. */
 function identity(flavor: SqlFlavor, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
   return flavor === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
@@ -177,7 +214,7 @@ function identity(flavor: SqlFlavor, c: ColumnDefinitionBuilder): ColumnDefiniti
 
 /** Every migration this code knows, by name, oldest first. */
 function migrations(flavor: SqlFlavor): Record<string, Migration> {
-  return { '0001_initial': initial(flavor), '0002_corpus': corpus(flavor) };
+  return { '0001_initial': initial(flavor), '0002_corpus': corpus(flavor), '0003_fleet': fleet() };
 }
 
 /** The schema version this code writes: the number of the newest migration it knows. */

@@ -102,7 +102,7 @@ class PostgresStore extends KyselyStore {
   readonly #feed: ChangeFeed;
 
   constructor(db: Kysely<Database>, where: string, feed: ChangeFeed) {
-    super(db, where, { notify: true });
+    super(db, where, true, { notify: true });
     this.#feed = feed;
   }
 

@@ -136,6 +136,30 @@ export interface ProposalsTable {
   decided_at: NullableIntColumn;
 }
 
+/** `button_answers`: the answers behind buttons, for every instance (see fleet-types.ts). */
+export interface ButtonAnswersTable {
+  id: string;
+  user_id: string;
+  /** JSON text. */
+  payload: string;
+  created_at: IntColumn;
+  expires_at: IntColumn;
+}
+
+/** `post_claims`: the answers posted to their channel ("Post to channel" works once). */
+export interface PostClaimsTable {
+  answer_id: string;
+  claimed_at: IntColumn;
+}
+
+/** `cooldowns`: questions per user per fixed bucket of the cooldown window. */
+export interface CooldownsTable {
+  user_id: string;
+  /** The bucket's start (ms, a multiple of the bucket's length). */
+  window_start: IntColumn;
+  count: IntColumn;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   answers: AnswersTable;
@@ -148,6 +172,9 @@ export interface Database {
   audit_log: AuditLogTable;
   questions: QuestionsTable;
   proposals: ProposalsTable;
+  button_answers: ButtonAnswersTable;
+  post_claims: PostClaimsTable;
+  cooldowns: CooldownsTable;
 }
 
 /** Reads an integer column whichever type the driver gave it back as. */

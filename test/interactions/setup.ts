@@ -12,6 +12,7 @@ import { type AnswerStoreLike, createRuntime, type Runtime } from '../../src/int
 import type { HandleInteraction } from '../../src/interactions/types.js';
 import { createLogger, type LogLevel } from '../../src/log.js';
 import type { Metrics } from '../../src/ops/metrics.js';
+import type { FleetStore } from '../../src/store/fleet-types.js';
 import { FAKE_TOKEN } from '../harness/index.js';
 import { RecordingResponder } from './recorder.js';
 
@@ -29,7 +30,17 @@ export interface Handling {
 /** A handler with the given settings (env as in .env), over the bundled corpus. */
 export async function makeHandler(
   env: Env = {},
-  opts: { store?: AnswerStoreLike; metrics?: Metrics; json?: boolean; level?: LogLevel } = {},
+  opts: {
+    store?: AnswerStoreLike;
+    metrics?: Metrics;
+    json?: boolean;
+    level?: LogLevel;
+    /** A store shared with other handlers (several instances), and the signer they share. */
+    fleet?: FleetStore;
+    signer?: CustomIdSigner;
+    /** How long an answer waits at most for the shared store's cooldown count. */
+    storeBudgetMs?: number;
+  } = {},
 ): Promise<Handling> {
   const config = loadConfig(
     { DISCORD_TOKEN: FAKE_TOKEN, CORPUS_DIR: path.join(ROOT, 'corpus'), ...env },
@@ -49,13 +60,15 @@ export async function makeHandler(
   opts.metrics?.watch({ library });
   await library.reindex();
   const services: Services = { library, log };
-  const { store, metrics } = opts;
+  const { store, metrics, fleet } = opts;
   const rt = createRuntime({
     config,
     services,
-    signer: new CustomIdSigner(),
+    signer: opts.signer ?? new CustomIdSigner(),
     ...(store ? { store } : {}),
     ...(metrics ? { metrics } : {}),
+    ...(fleet ? { fleet } : {}),
+    ...(opts.storeBudgetMs !== undefined ? { storeBudgetMs: opts.storeBudgetMs } : {}),
   });
   const handle = createHandler(rt);
   return {

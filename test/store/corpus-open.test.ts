@@ -68,6 +68,7 @@ describe('migration from schema 1', () => {
     expect(peek.prepare('select name from kysely_migration order by name').all()).toEqual([
       { name: '0001_initial' },
       { name: '0002_corpus' },
+      { name: '0003_fleet' },
     ]);
     // No user id is kept with a question.
     const columns = peek.prepare("select name from pragma_table_info('questions')").all();

@@ -17,7 +17,7 @@ import { errorText } from '../guard.js';
 import { maySendHere } from '../permissions.js';
 import { booleanOption, inGuild, integerOption, optionsOf, stringOption } from '../raw.js';
 import type { InteractionReply, ReplyTarget } from '../reply.js';
-import { cooldown, type Runtime } from '../runtime.js';
+import { type Cooldown, cooldownAhead, refundQuestion, type Runtime, withinBudget } from '../runtime.js';
 
 /** Passages per page when the asker did not choose (`/ask results:`, DMs, mentions, the message command). */
 export const DEFAULT_RESULTS = 3;
@@ -46,25 +46,30 @@ export function cutQuestion(text: string): string {
 
 /** Cooldown, answer (through the queue and its deadline), store for the buttons, reply. */
 export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): Promise<void> {
-  const cd = cooldown(rt, to.userId);
-  if (!cd.ok) {
-    to.outcome = 'refused';
-    if (!to.quietCooldown || cd.notify) await to.send(renderNote(cd.message));
-    return;
-  }
+  const cd = cooldownAhead(rt, to.userId);
+  if (!cd.local.ok) return refused(to, cd.local);
+  const verdict = () => (cd.shared ? withinBudget(rt, cd.shared) : Promise.resolve(cd.local));
   const { isPrivate, canPost, forUserId, deletable, ...askReq } = req;
   // Remembering the answer (for 👍/👎) is part of the job, so a slow store is deferred like a slow answer.
+  // With a shared store, its count across instances arrives while the answer is computed.
   const done = await queued(rt, to, isPrivate, async (late) => {
     const r = await ask(rt.services, late ? { ...askReq, lexicalOnly: true } : askReq);
-    return { r, feedbackId: r.kind === 'answer' ? await remember(rt, r, to.userId, isPrivate) : undefined };
+    const v = await verdict();
+    if (!v.ok) return { r, v, feedbackId: undefined };
+    return {
+      r,
+      v,
+      feedbackId: r.kind === 'answer' ? await remember(rt, r, to.userId, isPrivate) : undefined,
+    };
   });
   if (done === BUSY) {
     // Overload is not the user's doing: the refused question does not count against their allowance.
-    rt.questions.refund(to.userId);
+    if ((await (cd.shared ?? cd.local)).ok) refundQuestion(rt, to.userId);
     to.outcome = 'busy';
     return to.send(renderNote(BUSY_MESSAGE));
   }
-  const { r, feedbackId } = done;
+  const { r, v, feedbackId } = done;
+  if (!v.ok) return refused(to, v);
   if (r.kind === 'error') {
     to.outcome = r.code === 'internal' ? 'error' : r.code === 'busy' ? 'busy' : 'refused';
     return to.send(renderNote(r.message, 'error'));
@@ -86,6 +91,12 @@ export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): 
     ...(feedbackId ? { feedbackId } : {}),
   });
   await to.send(renderAnswerPage(stored, 0, { signer: rt.signer, canPost }));
+}
+
+/** The cooldown's refusal (a quiet surface is told once per window). */
+async function refused(to: ReplyTarget, cd: Cooldown & { ok: false }): Promise<void> {
+  to.outcome = 'refused';
+  if (!to.quietCooldown || cd.notify) await to.send(renderNote(cd.message));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { StoredAnswer } from '../../discord/store.js';
 import { inGuild } from '../raw.js';
 import type { InteractionReply } from '../reply.js';
 import { UnconfirmedWriteError } from '../rest.js';
-import { cooldown, type Runtime } from '../runtime.js';
+import { claimPost, cooldown, releasePost, type Runtime } from '../runtime.js';
 import { onCorpusDecision, onLogPage } from './corpus.js';
 import { onDelete } from './delete.js';
 import { onInsightsPage } from './insights.js';
@@ -38,7 +38,7 @@ export async function onButton(
   if (ref.action === 'corpus') return onCorpusDecision(rt, reply, raw, ref.answerId, ref.arg);
   if (ref.action === 'log') return onLogPage(rt, reply, raw, ref.arg);
   if (ref.action === 'insights') return onInsightsPage(rt, reply, raw, ref.answerId, ref.arg);
-  const stored = rt.store.get(ref.answerId);
+  const stored = await rt.store.get(ref.answerId);
   if (!stored) {
     return reply.send(
       renderNote('This answer has expired: answers are kept for 15 minutes. Ask again with /ask.'),
@@ -47,7 +47,7 @@ export async function onButton(
   if (stored.userId !== reply.userId) {
     return reply.send(renderNote('These buttons belong to the person who asked. Ask your own with /ask.'));
   }
-  const cd = cooldown(rt, reply.userId);
+  const cd = await cooldown(rt, reply.userId);
   if (!cd.ok) return reply.send(renderNote(cd.message));
   switch (ref.action) {
     case 'more':
@@ -70,20 +70,20 @@ export async function onButton(
 /**
  * "Post to channel", once per answer: a replayed or double click is told it was posted already. The
  * claim is taken before the post (clicks run concurrently) and given back when the post failed for
- * sure; when Discord did not confirm it (it may be there), it stays taken: at most one post.
+ * sure; when Discord did not confirm it (it may be there), it stays taken: at most one post. With a
+ * shared store the claim is the store's, so two clicks reaching two instances post once too.
  */
 async function post(rt: Runtime, reply: InteractionReply, stored: StoredAnswer, page: number): Promise<void> {
   if (!stored.private) return reply.send(renderNote('This answer is already public.'));
-  if (rt.posted.has(stored)) {
+  if (!(await claimPost(rt, stored))) {
     return reply.send(renderNote('This answer has already been posted to the channel.'));
   }
-  rt.posted.add(stored);
   const p = renderAnswerPage(stored, page, { signer: rt.signer, canPost: false, posted: true });
   try {
     await reply.deferUpdate();
     await reply.send({ ...p, content: `${p.content ?? ''}\n-# Shared by <@${reply.userId}>` });
   } catch (err) {
-    if (!(err instanceof UnconfirmedWriteError)) rt.posted.delete(stored);
+    if (!(err instanceof UnconfirmedWriteError)) await releasePost(rt, stored).catch(() => undefined);
     throw err;
   }
 }

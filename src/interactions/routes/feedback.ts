@@ -40,13 +40,13 @@ export function actorOf(rt: Runtime, raw: RawInteraction): Actor {
  * The service and the user's allowance, or the note that stops here (no service, or the cooldown).
  * Every vote, pick and moderation takes one from the questions' allowance.
  */
-export function feedbackFor(
+export async function feedbackFor(
   rt: Runtime,
   userId: string,
-): { feedback: FeedbackService } | { note: ReplyPayload } {
+): Promise<{ feedback: FeedbackService } | { note: ReplyPayload }> {
   const feedback = rt.services.feedback;
   if (!feedback) return { note: renderNote(NO_FEEDBACK) };
-  const cd = cooldown(rt, userId);
+  const cd = await cooldown(rt, userId);
   return cd.ok ? { feedback } : { note: renderNote(cd.message) };
 }
 
@@ -94,7 +94,7 @@ export async function onVote(
   answerId: string,
   value: VoteValue,
 ): Promise<void> {
-  const got = feedbackFor(rt, reply.userId);
+  const got = await feedbackFor(rt, reply.userId);
   if ('note' in got) return reply.send(got.note);
   const { feedback } = got;
   const actor = actorOf(rt, raw);
@@ -137,7 +137,7 @@ export async function onPick(
   const values = selected(raw);
   const choice = values.length === 1 ? choiceOf(values[0]) : undefined;
   if (choice === undefined) return reply.send(renderNote('That choice is not on the menu.', 'error'));
-  const got = feedbackFor(rt, reply.userId);
+  const got = await feedbackFor(rt, reply.userId);
   if ('note' in got) return reply.send(got.note);
   const { feedback } = got;
   const actor = actorOf(rt, raw);

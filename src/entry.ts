@@ -129,6 +129,36 @@ export function packageVersion(): string {
   return pkg.version ?? 'unknown';
 }
 
+/**
+ * On the first SIGINT or SIGTERM: logs `what` with the signal (and `fields()`), runs `stop`, then exits
+ * 0 ("stopped"), or 1 when stopping failed. Returns whether a stop has begun.
+ */
+export function stopOnSignals(
+  log: Logger,
+  what: string,
+  stop: () => Promise<unknown>,
+  fields: () => Record<string, unknown> = () => ({}),
+): () => boolean {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(what, { signal, ...fields() });
+    stop()
+      .then(() => {
+        log.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        log.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return () => stopping;
+}
+
 /** Prints a one-line fatal error and exits non-zero. */
 export function fatal(message: string, code = 1): never {
   process.stderr.write(`citebot: ${message}\n`);

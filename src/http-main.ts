@@ -17,6 +17,7 @@ import {
   packageVersion,
   startServices,
   startupConfig,
+  stopOnSignals,
 } from './entry.js';
 import { startMemoryLog } from './log.js';
 import { Metrics } from './ops/metrics.js';
@@ -79,26 +80,16 @@ const app = createHttpApp({
 /** Filled in once the corpus is loaded (and the metrics server, when METRICS_PORT is its own). */
 const live: { services?: Services; ops?: OpsServer } = {};
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info('shutting down', { signal, inflight: app.server.inflight });
-  app
-    .close(10_000)
-    .then(() => live.ops?.close())
-    .then(() => live.services?.close?.())
-    .then(() => {
-      log.info('stopped');
-      process.exit(0);
-    })
-    .catch((err: unknown) => {
-      log.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
-      process.exit(1);
-    });
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
+const stopping = stopOnSignals(
+  log,
+  'shutting down',
+  () =>
+    app
+      .close(10_000)
+      .then(() => live.ops?.close())
+      .then(() => live.services?.close?.()),
+  () => ({ inflight: app.server.inflight }),
+);
 
 try {
   const address = await app.server.listen(port, host);
@@ -122,6 +113,6 @@ if (metricsPort !== undefined && metricsPort !== port) {
 
 const services = await startServices(config, log, { metrics });
 live.services = services;
-if (!stopping) app.attach(services);
+if (!stopping()) app.attach(services);
 if (config.memoryLogSeconds > 0) startMemoryLog(log, config.memoryLogSeconds * 1000);
 log.info('ready for interactions', { passages: services.library.index.passages.length });

@@ -5,7 +5,7 @@
  * again. SIGINT/SIGTERM stop every shard (each finishes its replies in flight), then exit 0.
  */
 import { fileURLToPath } from 'node:url';
-import { entryCommandLine, fatal, startupConfig } from './entry.js';
+import { entryCommandLine, fatal, startupConfig, stopOnSignals } from './entry.js';
 import { fetchGatewayBot, planShards, runShards, type ShardPlan } from './transports/gateway/sharding.js';
 
 const USAGE = `usage: npm run start:sharded [-- options]
@@ -46,24 +46,7 @@ const run = runShards({
   onGiveUp: (reason) => fatal(reason),
 });
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info('stopping shards', { signal });
-  run
-    .stop()
-    .then(() => {
-      log.info('stopped');
-      process.exit(0);
-    })
-    .catch((err: unknown) => {
-      log.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
-      process.exit(1);
-    });
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
+const stopping = stopOnSignals(log, 'stopping shards', () => run.stop());
 
 await run.started;
-if (!stopping) log.info('every shard started', { shards: plan.shardList });
+if (!stopping()) log.info('every shard started', { shards: plan.shardList });

@@ -63,6 +63,8 @@ export const REVIEW_PER_PAGE = 5;
 const REVIEW_WINDOW = 500;
 /** Answers whose lifting picks are remembered in memory (for reinforcement on a vote). */
 const LIFTED_KEPT = 10_000;
+/** How long a vote on an unknown answer waits for another instance's write before reading again. */
+const ANSWER_WRITE_GRACE_MS = 150;
 const FIRST_WORDS = 12;
 
 const UNAVAILABLE = "citebot can't save that right now; try again in a minute.";
@@ -194,6 +196,11 @@ export class Feedback implements FeedbackService {
     try {
       await this.#writing.get(answerId);
       record = await this.#d.store.getAnswer(answerId);
+      // Written behind its answer by another instance, it may land just after a fast click: once more.
+      if (!record) {
+        await new Promise((r) => setTimeout(r, ANSWER_WRITE_GRACE_MS));
+        record = await this.#d.store.getAnswer(answerId);
+      }
     } catch {
       return refuse('unavailable', UNAVAILABLE);
     }

@@ -16,7 +16,7 @@ import { type Agent, request } from 'node:http';
 import type { Json } from './fake-discord.js';
 import { FAKE_TOKEN } from './payloads.js';
 import { type KeyPair, signedHeaders } from './http-endpoint.js';
-import { freePort } from './nginx.js';
+import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

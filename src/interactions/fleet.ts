@@ -5,6 +5,7 @@
  * "Post to channel" is claimed in the store; the question cooldown is counted in the store. With
  * one instance (SQLite, or no store) all of it stays in memory as before (runtime.ts).
  */
+import { readAgainOnce, WriteBehind } from '../core/write-behind.js';
 import type { StoredAnswer } from '../discord/store.js';
 import { AnswerStore } from '../discord/store.js';
 import type { Logger } from '../log.js';
@@ -50,7 +51,7 @@ export class SharedAnswerStore implements AnswerStoreLike {
   readonly #local: AnswerStore;
   readonly #o: SharedAnswerStoreOptions;
   readonly #now: () => number;
-  readonly #writes = new Set<Promise<void>>();
+  readonly #writes = new WriteBehind();
 
   constructor(options: SharedAnswerStoreOptions) {
     this.#o = options;
@@ -76,25 +77,21 @@ export class SharedAnswerStore implements AnswerStoreLike {
         this.#o.log.warn('could not share an answer for its buttons (other instances will say expired)', {
           error: (err as Error).message,
         });
-      })
-      .finally(() => this.#writes.delete(write));
-    this.#writes.add(write);
+      });
+    this.#writes.track(stored.id, write);
     return stored;
   }
 
   async get(id: string): Promise<StoredAnswer | undefined> {
     const mine = this.#local.get(id);
     if (mine) return mine;
-    const found = await this.#read(id);
-    if (found) return found;
     // Answered a moment ago by another instance: its background write may not have landed yet.
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-    return this.#read(id);
+    return readAgainOnce(() => this.#read(id), RETRY_MS);
   }
 
   /** Resolves once the writes started so far are done (shutdown, tests). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.#writes]);
+  settled(): Promise<void> {
+    return this.#writes.settled();
   }
 
   async #read(id: string): Promise<StoredAnswer | undefined> {

@@ -8,6 +8,7 @@ import type { AskResult } from '../commands/commands.js';
 import { checkQuestion } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, AnswerPassage, Passage } from '../core/types.js';
+import { readAgainOnce, WriteBehind } from '../core/write-behind.js';
 import type { Library } from '../corpus/library.js';
 import type { Logger } from '../log.js';
 import type {
@@ -85,7 +86,7 @@ export class Feedback implements FeedbackService {
   readonly #now: () => number;
   readonly #lifted = new Map<string, number[]>();
   /** Answers being written (remember returns before the write ends): their votes wait for it. */
-  readonly #writing = new Map<string, Promise<void>>();
+  readonly #writing = new WriteBehind();
   #picks: PickRecord[] = [];
   #revision = -1;
   #resolver: AnchorResolver | undefined;
@@ -175,8 +176,7 @@ export class Feedback implements FeedbackService {
       (err: unknown) =>
         this.#d.log.warn('feedback: could not remember an answer', { error: (err as Error).message }),
     );
-    this.#writing.set(record.id, written);
-    void written.finally(() => this.#writing.delete(record.id));
+    this.#writing.track(record.id, written);
     const lifted = this.#d.learning.liftedBy(a);
     if (lifted.length) {
       if (this.#lifted.size >= LIFTED_KEPT) this.#lifted.delete(this.#lifted.keys().next().value as string);
@@ -186,21 +186,17 @@ export class Feedback implements FeedbackService {
   }
 
   /** Waits for the answers still being written (before the store closes). */
-  async flush(): Promise<void> {
-    await Promise.all(this.#writing.values());
+  flush(): Promise<void> {
+    return this.#writing.settled();
   }
 
   /** The answer, if the actor may give feedback on it. */
   async #answerFor(answerId: string, actor: Actor): Promise<AnswerRecord | FeedbackRefusal> {
     let record: AnswerRecord | undefined;
     try {
-      await this.#writing.get(answerId);
-      record = await this.#d.store.getAnswer(answerId);
-      // Written behind its answer by another instance, it may land just after a fast click: once more.
-      if (!record) {
-        await new Promise((r) => setTimeout(r, ANSWER_WRITE_GRACE_MS));
-        record = await this.#d.store.getAnswer(answerId);
-      }
+      await this.#writing.pending(answerId);
+      // Written behind its answer by another instance, it may land just after a fast click.
+      record = await readAgainOnce(() => this.#d.store.getAnswer(answerId), ANSWER_WRITE_GRACE_MS);
     } catch {
       return refuse('unavailable', UNAVAILABLE);
     }

@@ -245,7 +245,7 @@ export class CorpusAdmin implements CorpusAdminService {
           ? ` (added ${report.added.length}, changed ${report.changed.length}, removed ${report.removed.length})`
           : '')
       : `failed: ${report.error ?? 'unknown error'}`;
-    await this.#audit({ actor: actorLabel(actor), action: 'reindex', target: 'the articles', detail });
+    await this.#audit({ actor: actor.userId, action: 'reindex', target: 'the articles', detail });
     return report;
   }
 
@@ -350,11 +350,6 @@ export class CorpusAdmin implements CorpusAdminService {
       this.#log?.warn('corpus: could not write the audit log', { error: (err as Error).message });
     }
   }
-}
-
-/** How an actor is written in the audit log: the id (renderers mention it), or a name like `terminal`. */
-export function actorLabel(actor: ModActor): string {
-  return actor.userId;
 }
 
 /** Sets an optional field only when there is a value (exactOptionalPropertyTypes-friendly). */

@@ -19,6 +19,7 @@ import type {
   PickVector,
   VoteValue,
 } from '../store/types.js';
+import { SAVE_UNAVAILABLE } from '../store/types.js';
 import type { CorpusStore } from '../store/corpus-types.js';
 import { AnchorResolver, anchorOf } from './anchor.js';
 import type {
@@ -67,8 +68,6 @@ const LIFTED_KEPT = 10_000;
 /** How long a vote on an unknown answer waits for another instance's write before reading again. */
 const ANSWER_WRITE_GRACE_MS = 150;
 const FIRST_WORDS = 12;
-
-const UNAVAILABLE = "citebot can't save that right now; try again in a minute.";
 
 function refuse(code: FeedbackRefusal['code'], message: string): FeedbackRefusal {
   return { ok: false, code, message };
@@ -198,7 +197,7 @@ export class Feedback implements FeedbackService {
       // Written behind its answer by another instance, it may land just after a fast click.
       record = await readAgainOnce(() => this.#d.store.getAnswer(answerId), ANSWER_WRITE_GRACE_MS);
     } catch {
-      return refuse('unavailable', UNAVAILABLE);
+      return refuse('unavailable', SAVE_UNAVAILABLE);
     }
     if (!record) {
       return refuse(
@@ -225,7 +224,7 @@ export class Feedback implements FeedbackService {
       const tally = await this.#d.store.tally(answerId);
       return { ok: true as const, value, ...(previous !== undefined ? { previous } : {}), tally };
     } catch {
-      return refuse('unavailable', UNAVAILABLE);
+      return refuse('unavailable', SAVE_UNAVAILABLE);
     }
   }
 
@@ -318,7 +317,7 @@ export class Feedback implements FeedbackService {
       saved = await store.addPick(pick, this.#now());
       await this.refresh();
     } catch {
-      return refuse('unavailable', UNAVAILABLE);
+      return refuse('unavailable', SAVE_UNAVAILABLE);
     }
     const status = this.#d.learning.status(this.#d.library.index, saved);
     const taught = status === 'active';
@@ -388,7 +387,7 @@ export class Feedback implements FeedbackService {
         );
       return { ok: true, pick };
     } catch {
-      return refuse('unavailable', UNAVAILABLE);
+      return refuse('unavailable', SAVE_UNAVAILABLE);
     }
   }
 
@@ -407,7 +406,7 @@ export class Feedback implements FeedbackService {
       const votes = await this.#d.store.recentVotes(perPage, (p - 1) * perPage);
       return { ok: true, picks, votes, page: p, pages };
     } catch {
-      return refuse('unavailable', UNAVAILABLE);
+      return refuse('unavailable', SAVE_UNAVAILABLE);
     }
   }
 }

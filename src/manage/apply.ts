@@ -7,18 +7,11 @@
 import type { NewAuditEntry, Store } from '../store/corpus-types.js';
 import type { Payload } from './payload.js';
 import { diffPassages, previewArticle } from './preview.js';
+import { refuse, STORE_DOWN } from './articles.js';
 import type { Decision, ManageRefusal, ModActor, PassageDiff } from './types.js';
-
-const STORE_DOWN = "citebot can't save that right now; try again in a minute.";
 
 /** What applying did, in one line, and the passages an update changed. */
 export type ApplyResult = { ok: true; message: string; diff?: PassageDiff } | ManageRefusal;
-
-const refuse = (code: ManageRefusal['code'], message: string): ManageRefusal => ({
-  ok: false,
-  code,
-  message,
-});
 
 function plural(n: number, one: string): string {
   return `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;

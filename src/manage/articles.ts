@@ -7,6 +7,7 @@ import type { Library } from '../corpus/library.js';
 import { STORE_PREFIX } from '../corpus/store-sources.js';
 import type { Logger } from '../log.js';
 import type { Store, StoredArticle } from '../store/corpus-types.js';
+import { SAVE_UNAVAILABLE } from '../store/types.js';
 import type { Drafted } from './draft.js';
 import { previewArticle } from './preview.js';
 import type { ArticleOrigin, ArticlePreview, Clash, ManageRefusal } from './types.js';
@@ -18,7 +19,8 @@ export interface Deps {
   log?: Logger | undefined;
 }
 
-export const STORE_DOWN = "citebot can't save that right now; try again in a minute.";
+/** A refused write, in the store's words. */
+export const STORE_DOWN = SAVE_UNAVAILABLE;
 
 export const refuse = (code: ManageRefusal['code'], message: string): ManageRefusal => ({
   ok: false,

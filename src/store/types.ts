@@ -161,6 +161,9 @@ export interface FeedbackStore {
   close(): Promise<void>;
 }
 
+/** What a user is told when a write is refused because the store can't be reached. */
+export const SAVE_UNAVAILABLE = "citebot can't save that right now; try again in a minute.";
+
 /** The store could not be opened or used; `message` is one line an operator can act on. */
 export class StoreError extends Error {
   override name = 'StoreError';

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { npm } from './cli-helpers.js';
+import { script } from './cli-helpers.js';
 
 const fresh = () => mkdtempSync(path.join(tmpdir(), 'citebot-cli-data-'));
 
@@ -16,7 +16,7 @@ describe('the store from the command line', () => {
     const dataDir = fresh();
     const file = path.join(dataDir, 'citebot.sqlite');
     writeFileSync(file, 'this is not a database, just forty-odd bytes of text\n'.repeat(100));
-    const { stdout, stderr, code } = await npm(['start', '--silent'], 'What is nanoGPT?\n', {
+    const { stdout, stderr, code } = await script('start', [], 'What is nanoGPT?\n', {
       DATA_DIR: dataDir,
       SEMANTIC: 'off',
     });
@@ -35,7 +35,7 @@ describe('the store from the command line', () => {
     const question = 'how do open source projects get money';
     const passage =
       'Maintaining and updating large-scale open-source projects also hinges on sustained contributions';
-    const before = await npm(['run', '-s', 'ask', '--', '--json', question], '', env);
+    const before = await script('ask', ['--json', question], '', env);
     const firstBefore =
       (JSON.parse(before.stdout) as { passages: { text: string }[] }).passages[0]?.text ?? '';
     const picks = path.join(dataDir, 'picks.jsonl');
@@ -51,7 +51,7 @@ describe('the store from the command line', () => {
         }),
       ].join('\n'),
     );
-    const imported = await npm(['run', '-s', 'feedback', '--', 'import', picks], '', env);
+    const imported = await script('feedback', ['import', picks], '', env);
     expect(imported.code).toBe(1);
     expect(imported.stderr).toContain(`${picks}:2: skipped: not valid JSON`);
     expect(imported.stderr).toContain(
@@ -59,7 +59,7 @@ describe('the store from the command line', () => {
     );
     expect(imported.stderr).toMatch(/imported 1 picks into SQLite at .*; skipped 2 lines/u);
 
-    const exported = await npm(['run', '-s', 'feedback', '--', 'export'], '', env);
+    const exported = await script('feedback', ['export'], '', env);
     expect(exported.code).toBe(0);
     const lines = exported.stdout
       .trim()
@@ -69,7 +69,7 @@ describe('the store from the command line', () => {
     expect(lines[0]).toMatchObject({ question, verdict: 'answer', by: 'moderator' });
     expect(lines[0]?.passage).toContain(passage);
 
-    const after = await npm(['run', '-s', 'ask', '--', '--json', question], '', env);
+    const after = await script('ask', ['--json', question], '', env);
     const firstAfter = (JSON.parse(after.stdout) as { passages: { text: string }[] }).passages[0]?.text ?? '';
     expect(firstBefore).not.toContain(passage);
     expect(firstAfter).toContain(passage);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { npm, pkg } from './cli-helpers.js';
+import { npm, script, pkg } from './cli-helpers.js';
 
 describe('npm start without a token', () => {
   it('answers each line of piped input without a prompt, each after its question, and exits 0 at the end', async () => {
@@ -20,7 +20,7 @@ describe('npm start without a token', () => {
   });
 
   it('wraps piped answers at 80 columns between words', async () => {
-    const { stdout, code } = await npm(['start'], 'What is nanoGPT?\n', { SEMANTIC: 'off' });
+    const { stdout, code } = await script('start', [], 'What is nanoGPT?\n', { SEMANTIC: 'off' });
     expect(code).toBe(0);
     for (const line of stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
     expect(stdout).toContain('educational implementation');
@@ -28,8 +28,9 @@ describe('npm start without a token', () => {
   });
 
   it('/article narrows piped questions to one article', async () => {
-    const { stdout, code } = await npm(
-      ['start'],
+    const { stdout, code } = await script(
+      'start',
+      [],
       '/article why open\nopen source\n/article\nWhat is nanoGPT?\n',
       { SEMANTIC: 'off' },
     );
@@ -43,27 +44,27 @@ describe('npm start without a token', () => {
   });
 
   it('hides info log lines unless --verbose or LOG_LEVEL asks for them', async () => {
-    const quiet = await npm(['start'], 'RISC-V\n', { SEMANTIC: 'off', LOG_LEVEL: '' });
+    const quiet = await script('start', [], 'RISC-V\n', { SEMANTIC: 'off', LOG_LEVEL: '' });
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).not.toContain('corpus indexed');
-    const verbose = await npm(['start', '--', '--verbose'], 'RISC-V\n', { SEMANTIC: 'off', LOG_LEVEL: '' });
+    const verbose = await script('start', ['--verbose'], 'RISC-V\n', { SEMANTIC: 'off', LOG_LEVEL: '' });
     expect(verbose.stderr).toContain('INFO  corpus indexed');
-    const env = await npm(['start'], 'RISC-V\n', { SEMANTIC: 'off', LOG_LEVEL: 'info' });
+    const env = await script('start', [], 'RISC-V\n', { SEMANTIC: 'off', LOG_LEVEL: 'info' });
     expect(env.stderr).toContain('INFO  corpus indexed');
   });
 
   it('--version prints the package version; an unknown option exits 2 with one clear line', async () => {
-    const version = await npm(['run', '-s', 'start', '--', '--version'], '');
+    const version = await script('start', ['--version'], '');
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(pkg.version);
-    const bogus = await npm(['start', '--', '--bogus'], '');
+    const bogus = await script('start', ['--bogus'], '');
     expect(bogus.code).toBe(2);
     expect(bogus.stderr).toContain("citebot: unknown option '--bogus'\nusage: npm start");
   });
 
   it('warns when the corpus folder is empty and declines saying there are no articles', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'citebot-empty-corpus-'));
-    const { stdout, stderr, code } = await npm(['start'], 'What is nanoGPT?\n', {
+    const { stdout, stderr, code } = await script('start', [], 'What is nanoGPT?\n', {
       SEMANTIC: 'off',
       CORPUS_DIR: empty,
       LOG_LEVEL: '',
@@ -77,7 +78,7 @@ describe('npm start without a token', () => {
   });
 
   it('rejects a malformed variable, naming it', async () => {
-    const { stderr, code } = await npm(['start'], '', { COOLDOWN_SECONDS: 'soon' });
+    const { stderr, code } = await script('start', [], '', { COOLDOWN_SECONDS: 'soon' });
     expect(code).toBe(1);
     expect(stderr).toContain('COOLDOWN_SECONDS');
     expect(stderr).toContain('"soon"');

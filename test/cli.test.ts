@@ -2,15 +2,12 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { npm, pkg, root } from './cli-helpers.js';
+import { npm, script, pkg, root } from './cli-helpers.js';
 
 describe('npm run ask -- --json --stdin', () => {
   it('prints one JSON object per input line, in order, and nothing else on stdout', async () => {
     const lines = ['What is nanoGPT?', '', 'x'.repeat(1001), 'Who painted the Mona Lisa?', 'RISC-V'];
-    const { stdout, code } = await npm(
-      ['run', '-s', 'ask', '--', '--json', '--stdin'],
-      `${lines.join('\n')}\n`,
-    );
+    const { stdout, code } = await script('ask', ['--json', '--stdin'], `${lines.join('\n')}\n`);
     expect(code).toBe(0);
     const out = stdout
       .trimEnd()
@@ -56,7 +53,7 @@ describe('npm run ask -- --json --stdin', () => {
   });
 
   it('exits non-zero with a clear message when the corpus folder is missing', async () => {
-    const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--json', 'anything'], '', {
+    const { stdout, stderr, code } = await script('ask', ['--json', 'anything'], '', {
       CORPUS_DIR: '/nonexistent/citebot-corpus',
     });
     expect(code).not.toBe(0);
@@ -67,11 +64,11 @@ describe('npm run ask -- --json --stdin', () => {
 
 describe('npm run ask', () => {
   it('prints no log lines below warn by default, and shows them with --verbose', async () => {
-    const quiet = await npm(['run', '-s', 'ask', '--', 'What is nanoGPT?'], '', { LOG_LEVEL: '' });
+    const quiet = await script('ask', ['What is nanoGPT?'], '', { LOG_LEVEL: '' });
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toContain('nanoGPT');
     expect(quiet.stderr).toBe('');
-    const verbose = await npm(['run', '-s', 'ask', '--', '--verbose', 'What is nanoGPT?'], '', {
+    const verbose = await script('ask', ['--verbose', 'What is nanoGPT?'], '', {
       LOG_LEVEL: '',
     });
     expect(verbose.stderr).toContain('INFO  corpus indexed');
@@ -80,7 +77,7 @@ describe('npm run ask', () => {
   it('shows no progress line when stderr is not a terminal, even while computing vectors', async () => {
     const fresh = mkdtempSync(path.join(tmpdir(), 'citebot-cli-fresh-'));
     // A small corpus: every one of its passages is embedded in this run all the same.
-    const { stderr, code } = await npm(['run', '-s', 'ask', '--', '--verbose', 'What is nanoGPT?'], '', {
+    const { stderr, code } = await script('ask', ['--verbose', 'What is nanoGPT?'], '', {
       CACHE_DIR: fresh,
       CORPUS_DIR: path.join(root, 'test/fixture/markdown'),
       LOG_LEVEL: '',
@@ -93,7 +90,7 @@ describe('npm run ask', () => {
   }, 90_000);
 
   it('--article with no matching article exits 2 with the message', async () => {
-    const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--article', 'nope', 'q'], '', {
+    const { stdout, stderr, code } = await script('ask', ['--article', 'nope', 'q'], '', {
       SEMANTIC: 'off',
     });
     expect(code).toBe(2);
@@ -104,13 +101,9 @@ describe('npm run ask', () => {
   });
 
   it('--stdin in text mode echoes each question above its answer, skipping blank lines', async () => {
-    const { stdout, code } = await npm(
-      ['run', '-s', 'ask', '--', '--stdin'],
-      'What is nanoGPT?\n\nqwxz blorp\n',
-      {
-        SEMANTIC: 'off',
-      },
-    );
+    const { stdout, code } = await script('ask', ['--stdin'], 'What is nanoGPT?\n\nqwxz blorp\n', {
+      SEMANTIC: 'off',
+    });
     expect(code).toBe(0);
     const blocks = stdout.trimEnd().split('\n\n? ');
     expect(blocks).toHaveLength(2);
@@ -119,8 +112,9 @@ describe('npm run ask', () => {
   });
 
   it('a question declined within one article names the articles that answer it', async () => {
-    const { stdout, code } = await npm(
-      ['run', '-s', 'ask', '--', '--json', '--article', 'thriving', 'What is nanoGPT?'],
+    const { stdout, code } = await script(
+      'ask',
+      ['--json', '--article', 'thriving', 'What is nanoGPT?'],
       '',
       {
         SEMANTIC: 'off',
@@ -130,24 +124,20 @@ describe('npm run ask', () => {
     const out = JSON.parse(stdout);
     expect(out.answered).toBe(false);
     expect(out.elsewhere).toEqual(['the-rise-of-open-source-ai.txt']);
-    const text = await npm(['run', '-s', 'ask', '--', '--article', 'thriving', 'What is nanoGPT?'], '', {
+    const text = await script('ask', ['--article', 'thriving', 'What is nanoGPT?'], '', {
       SEMANTIC: 'off',
     });
     expect(text.stdout.replace(/\s+/gu, ' ')).toContain(
       "“Why Open Source AI Is Thriving” doesn't answer that; “The Rise of Open-Source AI: A Brief Overview” does.",
     );
-    const wide = await npm(
-      ['run', '-s', 'ask', '--', '--json', '--article', 'thriving', 'Who painted the Mona Lisa?'],
-      '',
-      {
-        SEMANTIC: 'off',
-      },
-    );
+    const wide = await script('ask', ['--json', '--article', 'thriving', 'Who painted the Mona Lisa?'], '', {
+      SEMANTIC: 'off',
+    });
     expect(JSON.parse(wide.stdout).elsewhere).toBeUndefined();
   });
 
   it('an --article that fits several articles equally exits 2 naming them', async () => {
-    const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--article', 'open', 'q'], '', {
+    const { stdout, stderr, code } = await script('ask', ['--article', 'open', 'q'], '', {
       SEMANTIC: 'off',
     });
     expect(code).toBe(2);
@@ -158,7 +148,7 @@ describe('npm run ask', () => {
   });
 
   it('an unknown option exits 2 with one clear line and the usage', async () => {
-    const { stdout, stderr, code } = await npm(['run', '-s', 'ask', '--', '--bogus', 'q'], '');
+    const { stdout, stderr, code } = await script('ask', ['--bogus', 'q'], '');
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toBe("citebot: unknown option '--bogus'");
@@ -167,13 +157,13 @@ describe('npm run ask', () => {
   });
 
   it('--version prints the package version and exits 0', async () => {
-    const { stdout, code } = await npm(['run', '-s', 'ask', '--', '--version'], '');
+    const { stdout, code } = await script('ask', ['--version'], '');
     expect(code).toBe(0);
     expect(stdout).toBe(`${pkg.version}\n`);
   });
 
   it('--explain shows each passage’s quote', async () => {
-    const { stdout, code } = await npm(['run', '-s', 'ask', '--', '--explain', 'What is nanoGPT?'], '', {
+    const { stdout, code } = await script('ask', ['--explain', 'What is nanoGPT?'], '', {
       SEMANTIC: 'off',
     });
     expect(code).toBe(0);
@@ -187,7 +177,7 @@ describe('npm run ask', () => {
   it('shows the article’s source link on each origin line (plain URL when piped)', async () => {
     const corpus = mkdtempSync(path.join(tmpdir(), 'citebot-cli-md-'));
     copyFileSync(path.join(root, 'test/fixture/markdown/guide.md'), path.join(corpus, 'guide.md'));
-    const { stdout, code } = await npm(['run', '-s', 'ask', '--', 'What do parsers do?'], '', {
+    const { stdout, code } = await script('ask', ['What do parsers do?'], '', {
       SEMANTIC: 'off',
       CORPUS_DIR: corpus,
     });

@@ -28,7 +28,6 @@ import { ask, help, sources } from '../src/commands/commands.js';
 import { runInPty } from './pty.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'citebot-terminal-cache-'));
 const baseEnv = {
   ...process.env,
@@ -56,7 +55,7 @@ async function services(env: Record<string, string>) {
 
 describe('the interactive prompt (pseudo-terminal)', () => {
   it('Ctrl-C clears a half-typed line with a hint; a second Ctrl-C on the empty line leaves with 130 and a newline', async () => {
-    const r = await runInPty([tsx, 'src/main.ts'], {
+    const r = await runInPty([process.execPath, '--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: baseEnv,
       steps: [
@@ -77,7 +76,7 @@ describe('the interactive prompt (pseudo-terminal)', () => {
   });
 
   it('a question entered after a Ctrl-C disarms it: the next Ctrl-C only warns again; Ctrl-D leaves with 0 and a newline', async () => {
-    const r = await runInPty([tsx, 'src/main.ts'], {
+    const r = await runInPty([process.execPath, '--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: baseEnv,
       steps: [
@@ -99,7 +98,7 @@ describe('the interactive prompt (pseudo-terminal)', () => {
 
   it('wraps to the terminal width at word boundaries and shows the source link as an OSC 8 hyperlink', async () => {
     const corpus = markdownCorpus();
-    const r = await runInPty([tsx, 'src/main.ts'], {
+    const r = await runInPty([process.execPath, '--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       env: { ...baseEnv, CORPUS_DIR: corpus },
       cols: 50,
@@ -125,7 +124,7 @@ describe('the interactive prompt (pseudo-terminal)', () => {
 
   it('shows a progress line on a terminal while passage vectors are computed, then clears it', async () => {
     const corpus = markdownCorpus();
-    const r = await runInPty([tsx, 'src/ask.ts', 'What do parsers do?'], {
+    const r = await runInPty([process.execPath, '--import', 'tsx', 'src/ask.ts', 'What do parsers do?'], {
       cwd: root,
       env: {
         ...baseEnv,

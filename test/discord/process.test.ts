@@ -51,6 +51,20 @@ function runNpm(args: string[], env: NodeJS.ProcessEnv) {
   });
 }
 
+/** An entry point as its npm script runs it (tsx's loader), without npm's start-up around it. */
+function runEntry(file: string, args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', file, ...args],
+      { cwd: ROOT, env },
+      (err, stdout, stderr) => {
+        resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
+      },
+    );
+  });
+}
+
 /** A port with nothing listening on it. */
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -126,7 +140,7 @@ describe('deploy-commands', () => {
   it('registers to one server with --guild, and rejects a malformed id', async () => {
     server = await FakeDiscord.start();
     const guildId = DEFAULT_GUILD_ID;
-    const r = await runNpm(['run', 'deploy-commands', '--', '--guild', guildId], envFor(server.apiBase));
+    const r = await runEntry('src/deploy-commands.ts', ['--guild', guildId], envFor(server.apiBase));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`in server ${guildId}`);
     expect(
@@ -135,10 +149,7 @@ describe('deploy-commands', () => {
         route: `/applications/${APPLICATION_ID}/guilds/${guildId}/commands`,
       }),
     ).toHaveLength(1);
-    const bad = await runNpm(
-      ['run', 'deploy-commands', '--', '--guild', 'my-server'],
-      envFor(server.apiBase),
-    );
+    const bad = await runEntry('src/deploy-commands.ts', ['--guild', 'my-server'], envFor(server.apiBase));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"my-server"');
   });
@@ -217,7 +228,7 @@ describe('npm start with a token', () => {
 
   it('fails with one clear line and a non-zero exit when Discord cannot be reached', async () => {
     const port = await closedPort();
-    const r = await runNpm(['start'], envFor(`http://127.0.0.1:${port}/api`));
+    const r = await runEntry('src/main.ts', [], envFor(`http://127.0.0.1:${port}/api`));
     expect(r.code).not.toBe(0);
     const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('citebot:'));
     expect(errorLines).toHaveLength(1);
@@ -228,7 +239,7 @@ describe('npm start with a token', () => {
 
   it('says when Discord rejects the token', async () => {
     server = await FakeDiscord.start({ token: 'a-different-token-for-this-test' });
-    const r = await runNpm(['start'], envFor(server.apiBase));
+    const r = await runEntry('src/main.ts', [], envFor(server.apiBase));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Discord rejected the token');
     expect(r.stdout + r.stderr).not.toContain(FAKE_TOKEN);

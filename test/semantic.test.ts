@@ -21,7 +21,7 @@ beforeAll(async () => {
   const realFetch = globalThis.fetch;
   globalThis.fetch = () => Promise.reject(new Error('network access attempted'));
   try {
-    model = await loadUseLite();
+    model = remembering(await loadUseLite());
   } finally {
     globalThis.fetch = realFetch;
   }
@@ -34,6 +34,28 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/**
+ * The model, computing each text once for the whole file: the tests count and gate what the library
+ * asks of its embedder, and embedding the corpus again for each of them only cost time.
+ */
+function remembering(inner: Embedder): Embedder {
+  const known = new Map<string, Float32Array>();
+  return {
+    model: inner.model,
+    async embed(texts: string[]) {
+      const missing = [...new Set(texts.filter((t) => !known.has(t)))];
+      if (missing.length > 0) {
+        const vectors = await inner.embed(missing);
+        missing.forEach((t, i) => {
+          const v = vectors[i];
+          if (v) known.set(t, v);
+        });
+      }
+      return texts.map((t) => known.get(t) ?? new Float32Array());
+    },
+  };
+}
 
 /** Counts how many texts the model is asked to embed. */
 function counting(inner: Embedder): Embedder & { texts: number } {

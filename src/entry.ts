@@ -4,11 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { config as loadDotenv } from 'dotenv';
-import { createServices, type ServiceOptions, StartupError } from './app.js';
+import type { ServiceOptions } from './app.js';
 import type { Services } from './commands/commands.js';
 import { type Config, ConfigError, configSecrets, configWarnings, loadConfig } from './config.js';
 import { createLogger, LOG_LEVELS, type Logger } from './log.js';
-import { openStore } from './store/open.js';
 import type { Store } from './store/corpus-types.js';
 import { StoreError } from './store/types.js';
 import { type Options, type ParsedArgs, parseCommandLine } from './terminal/args.js';
@@ -67,6 +66,9 @@ export function applyHeapGrowth(config: Config, log: Logger): void {
  * ends the process with one line.
  */
 export async function openDataStore(config: Config): Promise<Store> {
+  // Loaded here, not at the top: an entry that never opens the store (deploy-commands, --help)
+  // starts without the store's and the services' modules.
+  const { openStore } = await import('./store/open.js');
   try {
     const where = config.databaseUrl === undefined ? {} : { databaseUrl: config.databaseUrl };
     return await openStore({ dataDir: config.dataDir, ...where });
@@ -86,6 +88,7 @@ export async function startServices(
   options: ServiceOptions = {},
 ): Promise<Services> {
   const store = options.store === undefined ? await openDataStore(config) : options.store;
+  const { createServices, StartupError } = await import('./app.js');
   try {
     return await createServices(config, log, { ...options, store });
   } catch (err) {

@@ -27,6 +27,8 @@ export interface AnswerStoreLike {
   get(id: string): StoredAnswer | undefined | Promise<StoredAnswer | undefined>;
   /** Answers kept now. */
   readonly size: number;
+  /** Resolves once the writes started in the background are done (a shared store; at shutdown). */
+  settled?(): Promise<void>;
 }
 
 /** What a handler is made from. */
@@ -50,14 +52,26 @@ export interface RuntimeDeps {
 }
 
 /**
- * How long an answer waits at most, once computed, for the shared store's cooldown count (ms): 0,
- * none. Measured on PostgreSQL (test/scale/fleet.scale.test.ts), waiting even 1 ms for the count
- * added about 4 ms to the median answer; not waiting adds about 0.3 ms. So the local limiter decides
- * and the store reconciles: a question the store refuses after it was answered (its user's
- * questions went to other instances) holds the user here until the store's wait is over — at most
- * one question per instance per window beyond the limit.
+ * How long an answer waits at most, once computed, for the shared store's cooldown count (ms), for
+ * a user far from the limit: 0, none. Measured on PostgreSQL (test/scale/fleet.scale.test.ts),
+ * waiting for the count added about 2 ms to the median answer; not waiting adds about 0.2 ms. So
+ * for most questions the local limiter decides and the store reconciles (a count that came back
+ * before the answer was computed still counts). A user this process saw near the limit
+ * (`nearLimit`) waits for the store's count instead, up to STORE_EXACT_MS: the limit then holds
+ * across instances to the question.
  */
 export const STORE_BUDGET_MS = 0;
+
+/** How long a question of a user near the limit waits at most for the store's count (then allowed). */
+export const STORE_EXACT_MS = 1000;
+
+/**
+ * Whether a user with `left` questions in the window (as the store last said here) is near the
+ * limit: at most half the limit left. The store's count of their next question is then waited for.
+ */
+export function nearLimit(left: number, limit: number): boolean {
+  return left <= Math.ceil(limit / 2);
+}
 
 /** The state every route uses (one per process, shared by the transports). */
 export interface Runtime {
@@ -86,6 +100,8 @@ export interface Runtime {
   readonly storeBudgetMs: number;
   /** Users the store refused after this process allowed them (its count came late): until when. */
   readonly blockedUntil: Map<string, number>;
+  /** Per user, the questions left in the window as the store last counted them here, and until when that holds. */
+  readonly cooldownLeft: Map<string, { left: number; until: number }>;
   /**
    * Per moderator, the question they chose "Another passage…" for after a 👎: offered first in
    * `/feedback teach question:` (bounded: cleared past TEACH_HINTS).
@@ -126,7 +142,17 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     ...(shared ? { fleet: shared } : {}),
     storeBudgetMs: deps.storeBudgetMs ?? STORE_BUDGET_MS,
     blockedUntil: new Map(),
+    cooldownLeft: new Map(),
   };
+}
+
+/**
+ * Stops taking interactions and waits for what the runtime writes behind the answers (the answers
+ * behind buttons, with a shared store), so a click on another instance finds them after a shutdown.
+ */
+export async function stopRuntime(rt: Runtime): Promise<void> {
+  rt.stopping = true;
+  await rt.store.settled?.();
 }
 
 /** Most moderators' teach hints kept at once. */
@@ -147,20 +173,30 @@ const ALLOWED: Cooldown = { ok: true };
 /**
  * The per-user question limit in two steps: `local`, this process's own limiter, decided at once;
  * and with a shared store `shared`, the store's count across instances (one short statement). The
- * answer path computes the answer while the store counts, then waits for the count at most
- * `storeBudgetMs` (see `withinBudget`): a question the store refused in time is refused; one whose
- * count came later was answered, and the refusal then holds the user here until the store's wait is
- * over (`blockedUntil`). When the store fails, the local decision stands.
+ * answer path computes the answer while the store counts, then waits for the count (see
+ * `withinBudget`): up to `storeBudgetMs` in general, up to STORE_EXACT_MS when `exact` (the user was
+ * near the limit when the store last counted them here). A question the store refused in time is
+ * refused; one whose count came later was answered, and the refusal then holds the user here until
+ * the store's wait is over (`blockedUntil`). When the store fails, the local decision stands.
  */
-export function cooldownAhead(rt: Runtime, userId: string): { local: Cooldown; shared?: Promise<Cooldown> } {
-  const blocked = (rt.blockedUntil.get(userId) ?? 0) - Date.now();
+export function cooldownAhead(
+  rt: Runtime,
+  userId: string,
+): { local: Cooldown; shared?: Promise<Cooldown>; exact?: boolean } {
+  const now = Date.now();
+  const blocked = (rt.blockedUntil.get(userId) ?? 0) - now;
   if (blocked > 0) return { local: refusal(rt, userId, blocked) };
   const wait = rt.questions.take(userId);
   if (wait > 0) return { local: refusal(rt, userId, wait) };
   const { fleet } = rt;
   if (!fleet) return { local: ALLOWED };
-  const shared = fleet.takeCooldown(userId, rt.questions.limit, rt.questions.windowMs).then(
-    (w) => {
+  const { limit, windowMs } = rt.questions;
+  const known = rt.cooldownLeft.get(userId);
+  const exact = known !== undefined && known.until > now && nearLimit(known.left, limit);
+  const shared = fleet.takeCooldown(userId, limit, windowMs).then(
+    ({ wait: w, used }) => {
+      if (rt.cooldownLeft.size >= 10_000) rt.cooldownLeft.clear();
+      rt.cooldownLeft.set(userId, { left: limit - used, until: Date.now() + windowMs });
       if (w === 0) return ALLOWED;
       // Not counted in the store: nor here, so this process's count stays within the store's.
       rt.questions.refund(userId);
@@ -175,21 +211,31 @@ export function cooldownAhead(rt: Runtime, userId: string): { local: Cooldown; s
       return ALLOWED;
     },
   );
-  return { local: ALLOWED, shared };
+  return { local: ALLOWED, shared, exact };
 }
 
 /** Applies the per-user question limit (both steps of `cooldownAhead`); on refusal `notify` is true once per window. */
 export async function cooldown(rt: Runtime, userId: string): Promise<Cooldown> {
-  const { local, shared } = cooldownAhead(rt, userId);
-  return shared ? withinBudget(rt, shared) : local;
+  const { local, shared, exact } = cooldownAhead(rt, userId);
+  return shared ? withinBudget(rt, shared, exact) : local;
 }
 
-/** The store's verdict, or allowed when it takes longer than `storeBudgetMs` (it reconciles later). */
-export async function withinBudget(rt: Runtime, verdict: Promise<Cooldown>): Promise<Cooldown> {
-  if (rt.storeBudgetMs <= 0) return ALLOWED;
+/**
+ * The store's verdict, or allowed when it takes longer than the budget (it reconciles later):
+ * `storeBudgetMs`, or STORE_EXACT_MS when `exact`. With no budget, a verdict that already came back
+ * (while the answer was computed) still counts.
+ */
+export async function withinBudget(
+  rt: Runtime,
+  verdict: Promise<Cooldown>,
+  exact = false,
+): Promise<Cooldown> {
+  const budget = exact ? Math.max(rt.storeBudgetMs, STORE_EXACT_MS) : rt.storeBudgetMs;
+  // A settled `verdict` wins the race: its reaction is queued before the already-resolved ALLOWED's.
+  if (budget <= 0) return Promise.race([verdict, Promise.resolve(ALLOWED)]);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Cooldown>((resolve) => {
-    timer = setTimeout(() => resolve(ALLOWED), rt.storeBudgetMs);
+    timer = setTimeout(() => resolve(ALLOWED), budget);
   });
   try {
     return await Promise.race([verdict, late]);

@@ -43,19 +43,27 @@ export interface FleetStore {
   releasePost(answerId: string): Promise<void>;
 
   /**
-   * Counts one question of `userId` if allowed: at most `limit` per `windowMs`. Returns 0 when
-   * allowed (and counted), else the ms to wait. The window is approximated by COOLDOWN_BUCKETS fixed
+   * Counts one question of `userId` if allowed: at most `limit` per `windowMs`. Returns `wait` 0
+   * when allowed (and counted), else the ms to wait; and `used`, the user's questions in the window. The window is approximated by COOLDOWN_BUCKETS fixed
    * buckets of windowMs / COOLDOWN_BUCKETS: the count is the sum of the buckets that overlap the last
    * `windowMs`, so a question leaves the window up to one bucket later than an exact sliding window.
    * The increment is atomic (several instances at once never overshoot by more than their races for
    * the last place: the check and the increment are one statement, then a refused one is taken back).
    */
-  takeCooldown(userId: string, limit: number, windowMs: number, now?: number): Promise<number>;
+  takeCooldown(userId: string, limit: number, windowMs: number, now?: number): Promise<CooldownCount>;
   /** Takes back one question counted in the bucket of `now` (refused for a reason not the user's). */
   refundCooldown(userId: string, windowMs: number, now?: number): Promise<void>;
 
   /** Deletes expired button answers, claims older than `claimTtlMs` and cooldown buckets past use. */
   purgeFleet(now?: number, claimTtlMs?: number): Promise<FleetPurgeReport>;
+}
+
+/** What `takeCooldown` found. */
+export interface CooldownCount {
+  /** 0: allowed and counted; else the ms until the next question is allowed. */
+  wait: number;
+  /** The user's questions in the window, this one included when it was counted. */
+  used: number;
 }
 
 /** Buckets per cooldown window (see `FleetStore.takeCooldown`). */

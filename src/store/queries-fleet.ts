@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { sql } from './kysely.js';
-import type { ButtonAnswerRecord, FleetPurgeReport, FleetStore } from './fleet-types.js';
+import type { ButtonAnswerRecord, CooldownCount, FleetPurgeReport, FleetStore } from './fleet-types.js';
 import { COOLDOWN_BUCKETS } from './fleet-types.js';
 import { KyselyFeedbackStore } from './queries.js';
 import type { Database } from './schema.js';
@@ -118,7 +118,7 @@ export class KyselyFleetStore extends KyselyFeedbackStore implements FleetStore 
     });
   }
 
-  takeCooldown(userId: string, limit: number, windowMs: number, now = Date.now()): Promise<number> {
+  takeCooldown(userId: string, limit: number, windowMs: number, now = Date.now()): Promise<CooldownCount> {
     return this.use('count a question', async () => {
       const size = bucketMs(windowMs);
       const start = Math.floor(now / size) * size;
@@ -128,12 +128,16 @@ export class KyselyFleetStore extends KyselyFeedbackStore implements FleetStore 
         where e.user_id = ${userId} and e.window_start > ${since} and e.window_start < ${start})`;
       // One statement: a new bucket is inserted, or the current one incremented, only while there is
       // room. A concurrent increment of the same bucket waits for the row, then sees its new count.
-      const counted = await sql<{ count: unknown }>`insert into cooldowns (user_id, window_start, count)
+      const counted = await sql<{
+        count: unknown;
+        earlier: unknown;
+      }>`insert into cooldowns (user_id, window_start, count)
         select ${userId}, ${start}, 1 where ${earlier} < ${limit}
         on conflict (user_id, window_start) do update set count = cooldowns.count + 1
         where cooldowns.count + ${earlier} < ${limit}
-        returning count`.execute(this.db);
-      if (counted.rows.length > 0) return 0;
+        returning count, ${earlier} as earlier`.execute(this.db);
+      const row = counted.rows[0];
+      if (row) return { wait: 0, used: toNumber(row.count as number) + toNumber(row.earlier as number) };
       const rows = await this.db
         .selectFrom('cooldowns')
         .select(['window_start', 'count'])
@@ -142,7 +146,8 @@ export class KyselyFleetStore extends KyselyFeedbackStore implements FleetStore 
         .orderBy('window_start')
         .execute();
       const buckets = rows.map((r) => ({ start: toNumber(r.window_start), count: toNumber(r.count) }));
-      return Math.max(1, cooldownWait(buckets, limit, windowMs, now));
+      const used = buckets.reduce((n, b) => (b.start + size + windowMs > now ? n + b.count : n), 0);
+      return { wait: Math.max(1, cooldownWait(buckets, limit, windowMs, now)), used };
     });
   }
 

@@ -48,7 +48,7 @@ export function cutQuestion(text: string): string {
 export async function answer(rt: Runtime, to: ReplyTarget, req: AnswerRequest): Promise<void> {
   const cd = cooldownAhead(rt, to.userId);
   if (!cd.local.ok) return refused(to, cd.local);
-  const verdict = () => (cd.shared ? withinBudget(rt, cd.shared) : Promise.resolve(cd.local));
+  const verdict = () => (cd.shared ? withinBudget(rt, cd.shared, cd.exact) : Promise.resolve(cd.local));
   const { isPrivate, canPost, forUserId, deletable, ...askReq } = req;
   // Remembering the answer (for 👍/👎) is part of the job, so a slow store is deferred like a slow answer.
   // With a shared store, its count across instances arrives while the answer is computed.

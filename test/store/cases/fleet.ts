@@ -74,26 +74,30 @@ export function fleetCases(fixture: StoreFixture): void {
   describe('cooldowns', () => {
     const W = 60_000;
 
-    it('allows `limit` per window, then says how long to wait, per user', async () => {
-      expect(await store.takeCooldown('u', 2, W, T)).toBe(0);
-      expect(await store.takeCooldown('u', 2, W, T + 10_000)).toBe(0);
-      const wait = await store.takeCooldown('u', 2, W, T + 20_000);
+    it('allows `limit` per window, then says how long to wait, per user, with the count', async () => {
+      expect(await store.takeCooldown('u', 2, W, T)).toEqual({ wait: 0, used: 1 });
+      expect(await store.takeCooldown('u', 2, W, T + 10_000)).toEqual({ wait: 0, used: 2 });
+      const { wait, used } = await store.takeCooldown('u', 2, W, T + 20_000);
+      expect(used).toBe(2);
       // The first question leaves when its bucket (10 s long) has been out of the window for 60 s.
       expect(wait).toBeGreaterThanOrEqual(W - 20_000);
       expect(wait).toBeLessThanOrEqual(W - 20_000 + 10_000);
-      expect(await store.takeCooldown('v', 2, W, T + 20_000)).toBe(0);
-      // A refused question is not counted: once the wait is over, one more is allowed.
-      expect(await store.takeCooldown('u', 2, W, T + 20_000 + wait)).toBe(0);
-      expect(await store.takeCooldown('u', 2, W, T + 20_000 + wait)).toBeGreaterThan(0);
+      expect(await store.takeCooldown('v', 2, W, T + 20_000)).toEqual({ wait: 0, used: 1 });
+      // A refused question is not counted: once the wait is over, one more is allowed (the first
+      // has left the window, so it is the second of two again).
+      expect(await store.takeCooldown('u', 2, W, T + 20_000 + wait)).toEqual({ wait: 0, used: 2 });
+      expect((await store.takeCooldown('u', 2, W, T + 20_000 + wait)).wait).toBeGreaterThan(0);
     });
 
     it('holds under concurrent takes from two connections', async () => {
       const [one, two] = await fixture.openTwo();
       try {
-        const waits = await Promise.all(
+        const counts = await Promise.all(
           Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? one : two).takeCooldown('c', 3, W, T)),
         );
-        expect(waits.filter((w) => w === 0)).toHaveLength(3);
+        const allowed = counts.filter((c) => c.wait === 0);
+        expect(allowed.map((c) => c.used).sort()).toEqual([1, 2, 3]);
+        for (const c of counts) if (c.wait > 0) expect(c.used).toBe(3);
       } finally {
         await one.close();
         await two.close();
@@ -101,10 +105,10 @@ export function fleetCases(fixture: StoreFixture): void {
     });
 
     it('gives a refunded question back', async () => {
-      expect(await store.takeCooldown('u', 1, W, T)).toBe(0);
-      expect(await store.takeCooldown('u', 1, W, T)).toBeGreaterThan(0);
+      expect((await store.takeCooldown('u', 1, W, T)).wait).toBe(0);
+      expect((await store.takeCooldown('u', 1, W, T)).wait).toBeGreaterThan(0);
       await store.refundCooldown('u', W, T);
-      expect(await store.takeCooldown('u', 1, W, T)).toBe(0);
+      expect(await store.takeCooldown('u', 1, W, T)).toEqual({ wait: 0, used: 1 });
     });
 
     it('purges buckets long past', async () => {

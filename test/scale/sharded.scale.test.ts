@@ -1,15 +1,31 @@
 /**
  * `npm run start:sharded` as a process against the fake Discord: discord.js's ShardingManager starts one
  * child per shard, each identifies with its `[id, count]` and answers the servers the fake routes to it
- * (`(guild_id >> 22) % count`); a killed shard is started again and answers again.
+ * (`(guild_id >> 22) % count`); a killed shard is started again and answers again. And the shards
+ * with GATEWAY_INTERACTIONS=off beside an HTTP instance, on one PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_TOKEN, FakeDiscord, guild, messageCreate, shardOf, snowflakeAt } from '../harness/index.js';
+import {
+  FAKE_TOKEN,
+  FakeDiscord,
+  guild,
+  keyPair,
+  messageCreate,
+  shardOf,
+  slashCommand,
+  snowflakeAt,
+  user,
+} from '../harness/index.js';
+import { type Fleet, sendSigned, startFleet } from '../harness/fleet.js';
+import { requirePostgres } from '../harness/postgres.js';
+import { addStoreArticle } from '../harness/store-article.js';
 import { ROOT } from '../discord/setup.js';
+
+const FILE = 'sharded.scale.test.ts';
 
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'citebot-shard-cache-'));
 
@@ -244,5 +260,69 @@ describe('npm run start:sharded', () => {
     expect(identify.shard).toEqual([0, 1]);
     const { reply } = await ask(server, guilds[1]!);
     expect(reply.body.embeds[0].description).toContain('**nanoGPT**');
+  });
+
+  it("with GATEWAY_INTERACTIONS=off beside an HTTP instance on one PostgreSQL: shards answer mentions, the instance interactions, both the store's articles", async () => {
+    const cluster = await requirePostgres(FILE);
+    if (cluster === undefined) return;
+    let fleet: Fleet | undefined;
+    try {
+      const databaseUrl = await cluster.createDatabase();
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'citebot-shard-data-'));
+      const run = await startSharded({
+        SHARD_COUNT: '2',
+        GATEWAY_INTERACTIONS: 'off',
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+      });
+      await run.waitFor(/every shard started/u);
+      const keys = keyPair();
+      fleet = await startFleet({ count: 1, keys, databaseUrl, apiBase: run.server.apiBase });
+      const port = fleet.instances[0]?.port ?? 0;
+      const slash = (question: string) => {
+        const payload = slashCommand({ name: 'ask', options: { question }, user: user() });
+        run.server.registerInteraction(payload);
+        return sendSigned(port, keys.privateKey, payload);
+      };
+
+      // An interaction on the gateway is the HTTP endpoint's: the shards neither answer nor acknowledge it.
+      const onGateway = slashCommand({
+        name: 'ask',
+        options: { question: 'What is nanoGPT?' },
+        user: user(),
+      });
+      expect(run.server.dispatch('INTERACTION_CREATE', onGateway)).toBeGreaterThan(0);
+      const http = await slash('What is nanoGPT?');
+      expect(http.status).toBe(200);
+      expect(http.body?.data?.embeds?.[0]?.description).toContain('**nanoGPT**');
+
+      // An article added to the database reaches the HTTP instance and both shards.
+      await addStoreArticle(
+        databaseUrl,
+        'quillon-gaskets',
+        'Quillon gaskets',
+        '# Quillon gaskets\n\nA quillon gasket is replaced every seventeen winters by the harbour guild.\n',
+      );
+      const question = 'How often is a quillon gasket replaced?';
+      const t0 = Date.now();
+      const quoted = (text: string | undefined) => (text ?? '').includes('seventeen winters');
+      for (const g of guilds) {
+        while (!quoted((await ask(run.server, g, question)).reply.body.embeds?.[0]?.description)) {
+          expect(Date.now() - t0).toBeLessThan(5000);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      while (!quoted((await slash(question)).body?.data?.embeds?.[0]?.description)) {
+        expect(Date.now() - t0).toBeLessThan(5000);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      console.log(
+        `${FILE}: the article was quoted by both shards and the HTTP instance after ${Date.now() - t0} ms`,
+      );
+      expect(run.server.interactionRequests(onGateway.id)).toEqual([]);
+    } finally {
+      await fleet?.stop();
+      await cluster.stop();
+    }
   });
 });

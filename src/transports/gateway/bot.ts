@@ -20,7 +20,12 @@ import { renderNote } from '../../discord/render.js';
 import { errorText } from '../../interactions/guard.js';
 import { createHandler } from '../../interactions/handler.js';
 import { createRest, restOptions } from '../../interactions/rest.js';
-import { type AnswerStoreLike, createRuntime, type Runtime } from '../../interactions/runtime.js';
+import {
+  type AnswerStoreLike,
+  createRuntime,
+  type Runtime,
+  stopRuntime,
+} from '../../interactions/runtime.js';
 import type { HandleInteraction } from '../../interactions/types.js';
 import type { Metrics } from '../../ops/metrics.js';
 import { type GatewayPacket, guardGatewayDispatch } from './dispatch-guard.js';
@@ -182,6 +187,7 @@ export class CitebotDiscord {
     while (this.#inflight.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.#inflight]), new Promise((r) => setTimeout(r, 100))]);
     }
+    await stopRuntime(this.runtime);
     await this.client.destroy();
   }
 

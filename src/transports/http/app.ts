@@ -17,7 +17,12 @@ import { EPHEMERAL } from '../../discord/limits.js';
 import { Redactor } from '../../discord/redact.js';
 import { createHandler } from '../../interactions/handler.js';
 import { createRest } from '../../interactions/rest.js';
-import { type AnswerStoreLike, createRuntime, type Runtime } from '../../interactions/runtime.js';
+import {
+  type AnswerStoreLike,
+  createRuntime,
+  type Runtime,
+  stopRuntime,
+} from '../../interactions/runtime.js';
 import type { HandleInteraction } from '../../interactions/types.js';
 import { webhookCalls } from '../../interactions/webhook.js';
 import type { Logger } from '../../log.js';
@@ -132,6 +137,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     async close(graceMs = 10_000) {
       if (live.runtime) live.runtime.stopping = true;
       await server.close(graceMs);
+      if (live.runtime) await stopRuntime(live.runtime);
     },
   };
 }

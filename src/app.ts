@@ -97,6 +97,9 @@ export async function createServices(
   const library = new Library({
     ...(store ? { storeSources: () => readStoreSources(store) } : {}),
     ...(passageEmbedder ? { embedder: passageEmbedder } : {}),
+    // On PostgreSQL the instances share their sentence vectors (a text is embedded once); with
+    // SQLite, the vector cache file in the cache folder is all there is.
+    ...(store?.shared ? { sharedVectors: store } : {}),
     semanticMaxPassages: config.semanticMaxPassages,
     ...(config.prf ? { ranking: { prf: PRF_SETTINGS } } : {}),
     dir: config.corpusDir,

@@ -5,6 +5,7 @@
 import type { RankingOptions } from '../core/corpus-index.js';
 import type { SkippedFile } from '../core/types.js';
 import type { Embedder } from '../semantic/embedder.js';
+import type { SharedVectors } from '../store/vector-types.js';
 import type { EmbedProgress } from './embed-index.js';
 import type { LoadOptions } from './loader.js';
 import type { StoreSources } from './store-sources.js';
@@ -41,6 +42,12 @@ export interface LibraryOptions extends LoadOptions {
    */
   embedder?: Embedder;
   semanticMaxPassages?: number;
+  /**
+   * Sentence vectors shared by the instances on one database (PostgreSQL): a text missing from
+   * the vector cache is looked up there before it is embedded, and what is embedded is written
+   * there. A failure of the store is a warning (`onSemantic`); the embedding goes on without it.
+   */
+  sharedVectors?: SharedVectors;
   /** Called as passages get their sentence vectors (only when some need embedding). */
   onEmbedProgress?: EmbedProgress;
   /** Hears when a background embedding finished (vectors swapped in) or failed (lexical kept). */
@@ -73,7 +80,10 @@ export type SemanticEvent =
   | {
       kind: 'ready';
       passages: number;
-      /** Texts the model embedded (the rest came from the vector cache or the previous snapshot). */
+      /**
+       * Texts the model embedded (the rest came from the vector cache, the store's shared vectors
+       * or the previous snapshot).
+       */
       embedded: number;
       ms: number;
       /** What happened with the vector cache file. */

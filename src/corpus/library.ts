@@ -5,7 +5,8 @@
  *
  * The semantic stage's passage vectors are made in the background: a re-index swaps in the
  * lexical snapshot at once, then embeds (vectors found in the vector cache are reused; the
- * embedder is best a worker thread, see semantic/worker-embedder.ts) and swaps in the same
+ * embedder is best a worker thread, see semantic/worker-embedder.ts; with `sharedVectors`, texts
+ * the cache misses are looked up in the store before they are embedded) and swaps in the same
  * snapshot with vectors when all are ready. A failed embedding keeps the lexical snapshot.
  */
 import { CorpusIndex } from '../core/corpus-index.js';
@@ -18,7 +19,7 @@ import { loadCorpus } from './loader.js';
 import type { Embedder, VectorLookup } from '../semantic/embedder.js';
 import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
 import { mergeSources } from './store-sources.js';
-import { VectorCache } from './vector-cache.js';
+import { sharedThrough, VectorCache } from './vector-cache.js';
 
 import type { LibraryOptions, ReindexReport, SemanticCoverage } from './library-types.js';
 
@@ -158,6 +159,18 @@ export class Library {
         return vectors;
       },
     };
+    // The store's shared vectors in front of the model (a run overtaken stops its lookups too).
+    const store = this.options.sharedVectors;
+    const shared =
+      store &&
+      sharedThrough(guarded, store, (message) => this.options.onSemantic?.({ kind: 'warning', message }));
+    const source: Embedder = shared
+      ? {
+          model: shared.model,
+          embed: (texts) =>
+            current() ? shared.embed(texts) : Promise.reject(new Abandoned('a newer snapshot took over')),
+        }
+      : guarded;
     const cacheDir = this.options.cacheDir;
     const fingerprint = this.#fingerprint;
     const pause = () => new Promise<void>((r) => setImmediate(r));
@@ -197,7 +210,7 @@ export class Library {
           ? knownUnitTexts(old.passages, old.vectors.units)
           : new Map<string, Float32Array>();
       const known: VectorLookup = { get: (text) => cache.get(text) ?? previous.get(text) };
-      const next = await embedIndex(index, cache.recording(guarded), known, (done, total) => {
+      const next = await embedIndex(index, cache.recording(source), known, (done, total) => {
         if (!current()) return;
         // Progress comes in texts (passages, sentences, headings); coverage is told in passages.
         const passages = total > 0 ? Math.min(n, Math.floor((done / total) * n)) : n;
@@ -211,6 +224,8 @@ export class Library {
       this.#coverage = { state: 'on', done: n, total: n };
       void warmTermVectors(next, pause, () => this.#current === next);
       let note: string | undefined;
+      const add = (part: string) => (note = note ? `${note}; ${part}` : part);
+      if (shared) add(`store: ${shared.found} vectors found, ${shared.stored} written`);
       previous.forEach((v, text) => {
         if (!cache.get(text)) cache.set(text, v);
       });
@@ -218,16 +233,16 @@ export class Library {
       if (cache.file && cache.dirty) {
         try {
           const saved = await cache.save();
-          note = `saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`;
+          add(`saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`);
         } catch (err) {
-          note = `could not be saved: ${(err as Error).message}`;
+          add(`could not be saved: ${(err as Error).message}`);
         }
       }
       if (cacheDir && fingerprint && next.vectors?.units) {
         try {
           await saveUnits(cacheDir, embedder.model, fingerprint, n, next.vectors.units);
         } catch (err) {
-          note = `${note ? `${note}; ` : ''}unit file could not be saved: ${(err as Error).message}`;
+          add(`unit file could not be saved: ${(err as Error).message}`);
         }
       }
       this.options.onSemantic?.({

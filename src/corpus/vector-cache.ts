@@ -13,12 +13,16 @@
  * then their vectors as little-endian float32, in the same order. Saving writes a temporary file
  * and renames it over. A file that is foreign, of another layout or model, truncated or corrupt
  * is reported as a reason (the cache starts empty), never thrown.
+ *
+ * `sharedThrough` puts the vectors the store shares (PostgreSQL, several instances) in front of an
+ * embedder, under the same text keys (`vectorKey`).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Embedder } from '../semantic/embedder.js';
+import type { SharedVectors } from '../store/vector-types.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 const MAGIC = 'CITEBOT-VECTORS\n';
@@ -40,7 +44,8 @@ export function vectorCacheFile(dir: string, model: string): string {
   return path.join(dir, `vectors-${createHash('sha256').update(model).digest('hex').slice(0, 16)}.bin`);
 }
 
-function keyOf(text: string): string {
+/** The key of a text's vector, in the cache file and in the store: 32 hex digits of its SHA-256. */
+export function vectorKey(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, KEY_BYTES * 2);
 }
 
@@ -98,7 +103,7 @@ export class VectorCache {
 
   /** The cached vector of `text` from this cache's model, if any. */
   get(text: string): Float32Array | undefined {
-    const key = keyOf(text);
+    const key = vectorKey(text);
     const v = this.#entries.get(key);
     if (v) this.#touched.add(key);
     return v;
@@ -107,7 +112,7 @@ export class VectorCache {
   set(text: string, vector: Float32Array): void {
     if (vector.length === 0 || (this.#dim && vector.length !== this.#dim)) return;
     this.#dim = vector.length;
-    const key = keyOf(text);
+    const key = vectorKey(text);
     this.#entries.set(key, vector);
     this.#touched.add(key);
     this.#dirty = true;
@@ -168,6 +173,76 @@ export class VectorCache {
     this.#dirty = false;
     return { file: this.file, bytes, vectors: count, ms: performance.now() - t0 };
   }
+}
+
+/** An embedder behind the store's shared vectors, with what it got from the store and gave it. */
+export interface SharedEmbedder extends Embedder {
+  /** Vectors found in the store (not embedded). */
+  readonly found: number;
+  /** Vectors embedded and written to the store. */
+  readonly stored: number;
+}
+
+/**
+ * `embedder` behind the vectors shared through the store: each batch's texts are looked up there
+ * first, only the ones missing are embedded, and their vectors are written back; the vectors come
+ * back in the order of the texts. A failure of the store never fails the embedding: it is told to
+ * `onTrouble` once, and from then on this embedder embeds every text itself.
+ */
+export function sharedThrough(
+  embedder: Embedder,
+  shared: SharedVectors,
+  onTrouble: (message: string) => void,
+): SharedEmbedder {
+  const model = embedder.model;
+  let usable = true;
+  let found = 0;
+  let stored = 0;
+  const trouble = (what: string, err: unknown) => {
+    if (!usable) return;
+    usable = false;
+    const why = err instanceof Error ? err.message : String(err);
+    onTrouble(`shared vectors could not be ${what} (${why}); embedding without them`);
+  };
+  return {
+    model,
+    get found() {
+      return found;
+    },
+    get stored() {
+      return stored;
+    },
+    async embed(texts: string[]): Promise<Float32Array[]> {
+      if (!usable || texts.length === 0) return embedder.embed(texts);
+      const keys = texts.map(vectorKey);
+      let hits = new Map<string, Float32Array>();
+      try {
+        hits = await shared.getVectors(model, keys);
+      } catch (err) {
+        trouble('read', err);
+      }
+      const out = keys.map((k) => hits.get(k));
+      const missing = out.flatMap((v, i) => (v === undefined ? [i] : []));
+      found += texts.length - missing.length;
+      if (missing.length === 0) return out as Float32Array[];
+      const made = await embedder.embed(missing.map((i) => texts[i] as string));
+      const entries: { key: string; vector: Float32Array }[] = [];
+      missing.forEach((i, k) => {
+        const vector = made[k];
+        out[i] = vector;
+        if (vector) entries.push({ key: keys[i] as string, vector });
+      });
+      if (usable) {
+        try {
+          await shared.putVectors(model, entries);
+          stored += entries.length;
+        } catch (err) {
+          trouble('written', err);
+        }
+      }
+      return out as Float32Array[];
+    },
+  };
 }
 
 async function readCache(

@@ -6,6 +6,7 @@
  */
 import type { FleetStore } from './fleet-types.js';
 import type { FeedbackStore, PickRecord, VoteRecord } from './types.js';
+import type { SharedVectors } from './vector-types.js';
 
 /** An article added from Discord (by attachment or link), as the index reads it. */
 export interface StoredArticle {
@@ -190,4 +191,4 @@ export interface ChangeWatch {
 }
 
 /** Everything citebot keeps, behind one database. */
-export type Store = FeedbackStore & CorpusStore & FleetStore & ChangeWatch;
+export type Store = FeedbackStore & CorpusStore & FleetStore & SharedVectors & ChangeWatch;

@@ -207,6 +207,27 @@ function fleet(): Migration {
   };
 }
 
+/**
+ * Version 4: the sentence vectors of corpus texts per model, shared by the instances on one
+ * database so a text is embedded once (keyed like the vector cache file: a SHA-256 prefix of the
+ * text). Not user data: retention leaves it alone.
+ */
+function vectors(flavor: SqlFlavor): Migration {
+  return {
+    async up(db: MigrationDb): Promise<void> {
+      await db.schema
+        .createTable('vector_cache')
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('dim', 'integer', (c) => c.notNull())
+        .addColumn('vector', flavor === 'sqlite' ? 'blob' : 'bytea', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('vector_cache_pk', ['model', 'key'])
+        .execute();
+    },
+  };
+}
+
 /** An auto-numbered integer primary key in either flavor. */
 function identity(flavor: SqlFlavor, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
   return flavor === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
@@ -214,7 +235,12 @@ function identity(flavor: SqlFlavor, c: ColumnDefinitionBuilder): ColumnDefiniti
 
 /** Every migration this code knows, by name, oldest first. */
 function migrations(flavor: SqlFlavor): Record<string, Migration> {
-  return { '0001_initial': initial(flavor), '0002_corpus': corpus(flavor), '0003_fleet': fleet() };
+  return {
+    '0001_initial': initial(flavor),
+    '0002_corpus': corpus(flavor),
+    '0003_fleet': fleet(),
+    '0004_vectors': vectors(flavor),
+  };
 }
 
 /** The schema version this code writes: the number of the newest migration it knows. */

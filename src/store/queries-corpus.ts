@@ -1,5 +1,6 @@
 /**
- * The whole store: the feedback's queries (queries.ts), the state shared by instances (queries-fleet.ts) and the corpus's — articles added from
+ * The whole store: the feedback's queries (queries.ts), the state shared by instances (queries-fleet.ts),
+ * the shared sentence vectors (queries-vectors.ts) and the corpus's — articles added from
  * Discord, tombstones, the audit log, the question log and proposals — on one Kysely database,
  * in the same dialect-neutral SQL. A change to articles or tombstones, the corpus revision's bump
  * and its audit entry are one transaction; the picks' revision is left alone.
@@ -17,7 +18,7 @@ import type {
   Tombstone,
 } from './corpus-types.js';
 import { bumpCorpusRevision } from './maintenance.js';
-import { KyselyFleetStore } from './queries-fleet.js';
+import { KyselyVectorStore } from './queries-vectors.js';
 import { pickRecord, voteRecord } from './rows.js';
 import {
   articleRecord,
@@ -35,7 +36,7 @@ import { toNumber } from './schema.js';
 import type { PickRecord, VoteRecord } from './types.js';
 
 /** The Store (feedback and corpus) on a `Kysely<Database>` whose schema is migrated. */
-export class KyselyStore extends KyselyFleetStore implements Store {
+export class KyselyStore extends KyselyVectorStore implements Store {
   articles(): Promise<StoredArticle[]> {
     return this.use('list the articles', async () => {
       const rows = await this.db.selectFrom('articles').selectAll().orderBy('file').execute();

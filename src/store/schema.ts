@@ -160,6 +160,17 @@ export interface CooldownsTable {
   count: IntColumn;
 }
 
+/** `vector_cache`: a corpus text's sentence vector per model (primary key model, key). */
+export interface VectorCacheTable {
+  model: string;
+  /** 32 hex digits: the SHA-256 prefix of the text (see corpus/vector-cache.ts `vectorKey`). */
+  key: string;
+  dim: IntColumn;
+  /** Float32Array bytes, little-endian: `dim * 4` of them. */
+  vector: BytesColumn;
+  created_at: IntColumn;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   answers: AnswersTable;
@@ -175,6 +186,7 @@ export interface Database {
   button_answers: ButtonAnswersTable;
   post_claims: PostClaimsTable;
   cooldowns: CooldownsTable;
+  vector_cache: VectorCacheTable;
 }
 
 /** Reads an integer column whichever type the driver gave it back as. */

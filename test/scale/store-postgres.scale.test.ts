@@ -13,6 +13,7 @@ import type { StoreFixture } from '../store/cases/fixture.js';
 import { feedbackCases } from '../store/cases/feedback.js';
 import { fleetCases } from '../store/cases/fleet.js';
 import { proposalCases } from '../store/cases/proposals.js';
+import { vectorCases } from '../store/cases/vectors.js';
 import { answer, auditOf, linkArticle, newPick, proposal } from '../store/helpers.js';
 
 const cluster = await requirePostgres('store-postgres.scale.test.ts');
@@ -69,6 +70,7 @@ suite('PostgreSQL: the feedback store', () => feedbackCases(fixture));
 suite('PostgreSQL: the corpus store', () => corpusCases(fixture));
 suite('PostgreSQL: the state instances share', () => fleetCases(fixture));
 suite('PostgreSQL: proposals', () => proposalCases(fixture));
+suite('PostgreSQL: the sentence vectors instances share', () => vectorCases(fixture));
 
 suite('PostgreSQL: opening', () => {
   it('is chosen by a database URL, and named by server and database without the password', async () => {
@@ -84,7 +86,12 @@ suite('PostgreSQL: opening', () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore(url)));
     try {
       const ran = await query(url, 'select name from kysely_migration order by name');
-      expect(ran).toEqual([{ name: '0001_initial' }, { name: '0002_corpus' }, { name: '0003_fleet' }]);
+      expect(ran).toEqual([
+        { name: '0001_initial' },
+        { name: '0002_corpus' },
+        { name: '0003_fleet' },
+        { name: '0004_vectors' },
+      ]);
       await Promise.all(stores.map((s, i) => s.addPick(newPick(`from ${i}`), 100 + i)));
       for (const s of stores) expect(await s.activePicks()).toHaveLength(4);
       expect(await stores[0]?.revision()).toBe(4);
@@ -93,7 +100,7 @@ suite('PostgreSQL: opening', () => {
     }
     // Opened again: nothing more to run.
     await (await openPostgresStore(url)).close();
-    expect(await query(url, 'select count(*)::int as n from kysely_migration')).toEqual([{ n: 3 }]);
+    expect(await query(url, 'select count(*)::int as n from kysely_migration')).toEqual([{ n: 4 }]);
   });
 
   it('refuses a database of a newer citebot and leaves it as it was', async () => {
@@ -102,9 +109,9 @@ suite('PostgreSQL: opening', () => {
     await query(url, `insert into kysely_migration (name, timestamp) values ('0099_future', 'now')`);
     const error = await refusal(url);
     expect(error.message).toBe(
-      `PostgreSQL at ${where(url)} was written by a newer citebot (schema 99; this one knows 3): upgrade citebot or set DATABASE_URL to another database`,
+      `PostgreSQL at ${where(url)} was written by a newer citebot (schema 99; this one knows 4): upgrade citebot or set DATABASE_URL to another database`,
     );
-    expect(await query(url, 'select count(*)::int as n from kysely_migration')).toEqual([{ n: 4 }]);
+    expect(await query(url, 'select count(*)::int as n from kysely_migration')).toEqual([{ n: 5 }]);
   });
 
   it("refuses a database holding someone else's tables", async () => {

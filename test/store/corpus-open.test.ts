@@ -69,6 +69,7 @@ describe('migration from schema 1', () => {
       { name: '0001_initial' },
       { name: '0002_corpus' },
       { name: '0003_fleet' },
+      { name: '0004_vectors' },
     ]);
     // No user id is kept with a question.
     const columns = peek.prepare("select name from pragma_table_info('questions')").all();

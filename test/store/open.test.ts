@@ -87,7 +87,12 @@ describe('opening', () => {
     const peek = new Sqlite(file, { readonly: true });
     const ran = peek.prepare('select name from kysely_migration').all();
     peek.close();
-    expect(ran).toEqual([{ name: '0001_initial' }, { name: '0002_corpus' }, { name: '0003_fleet' }]);
+    expect(ran).toEqual([
+      { name: '0001_initial' },
+      { name: '0002_corpus' },
+      { name: '0003_fleet' },
+      { name: '0004_vectors' },
+    ]);
   });
 
   it('serialises concurrent writes: one vote per user however many arrive at once', async () => {
@@ -191,9 +196,9 @@ describe('refusals', () => {
     raw.prepare('insert into kysely_migration (name, timestamp) values (?, ?)').run('0005_later', 'x');
     raw.close();
     const error = await refusal(folder.dir);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     expect(error.message).toBe(
-      `${file} was written by a newer citebot (schema 5; this one knows 3): upgrade citebot or set DATA_DIR`,
+      `${file} was written by a newer citebot (schema 5; this one knows 4): upgrade citebot or set DATA_DIR`,
     );
     const peek = new Sqlite(file, { readonly: true });
     expect(peek.prepare('select count(*) n from picks').get()).toEqual({ n: 1 });

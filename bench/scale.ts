@@ -4,9 +4,11 @@
  * interactions from this process (CLIENTS at once over keep-alive connections, SECONDS per
  * configuration, after a warm-up of 2 s per instance), the eval set's questions in turn. Prints interactions/s and
  * p50/p99 per configuration, the CPU seconds each instance, nginx and the loader used in the timed
- * window (from /proc) against what 2 cores give, then the store's cost per answer (bench/store.ts).
+ * window (from /proc) against what 2 cores give. Then, open loop (bench/scale-rate.ts), the most
+ * interactions/s 1 and 2 instances serve at p99 ≤ P99 ms; one instance's answer latency at a light
+ * fixed rate on PostgreSQL and on SQLite; and the store's cost per answer (bench/store.ts).
  *
- *   npm run bench -- --scale [--clients N] [--seconds N] [--instances 1,2,4] [--semantic]
+ *   npm run bench -- --scale [--clients N] [--seconds N] [--instances 1,2,4] [--semantic] [--p99 MS] [--light-rate N]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { FakeDiscord, keyPair, slashCommand, user } from '../test/harness/index.
 import { startNginx } from '../test/harness/nginx.js';
 import { startPostgres } from '../test/harness/postgres.js';
 import { evalQuestions, round, summarize } from './peers.js';
+import { atRate, findRate, type RateStep, type RateTarget } from './scale-rate.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,6 +43,10 @@ export interface ScaleRow {
   cores_busy: number;
   /** The whole machine's cores busy in the window (everyone's work, PostgreSQL's too): 1 = all. */
   machine_busy: number;
+  /** The whole machine's CPU per answer (instances, nginx, loader, PostgreSQL, the rest), ms. */
+  machine_cpu_ms_per_answer: number;
+  /** What the cores allow at that cost, whatever the number of instances: cores × 1000 / that. */
+  cores_ceiling_per_second: number;
 }
 
 /** The machine's busy and total CPU ticks so far (/proc/stat's first line; zeros when unreadable). */
@@ -114,6 +121,11 @@ async function measure(
   const loader = round((loaderCpu.user + loaderCpu.system) / 1e6, 2);
   const total = instanceCpu.reduce((s, c) => s + c, 0) + nginxCpu + loader;
   const s = summarize(times);
+  const machineBusy = round(
+    (after.machine.busy - before.machine.busy) / Math.max(1, after.machine.total - before.machine.total),
+    2,
+  );
+  const machineCpuMs = (machineBusy * wall * os.cpus().length * 1000) / Math.max(1, times.length);
   return {
     instances: fleet.instances.length,
     per_second: round(times.length / wall, 1),
@@ -126,10 +138,9 @@ async function measure(
     nginx_cpu_s: nginxCpu,
     loader_cpu_s: loader,
     cores_busy: round(total / (wall * os.cpus().length), 2),
-    machine_busy: round(
-      (after.machine.busy - before.machine.busy) / Math.max(1, after.machine.total - before.machine.total),
-      2,
-    ),
+    machine_busy: machineBusy,
+    machine_cpu_ms_per_answer: round(machineCpuMs, 2),
+    cores_ceiling_per_second: round((os.cpus().length * 1000) / Math.max(0.01, machineCpuMs), 0),
   };
 }
 
@@ -143,7 +154,42 @@ function formatRow(r: ScaleRow): string {
     `cpu ms/answer ${r.cpu_ms_per_answer}`,
     `cpu s: instances ${r.instance_cpu_s.join('+')}, nginx ${r.nginx_cpu_s}, loader ${r.loader_cpu_s}`,
     `cores busy: citebot ${Math.round(r.cores_busy * 100)}%, machine ${Math.round(r.machine_busy * 100)}%`,
+    `machine cpu ms/answer ${r.machine_cpu_ms_per_answer} (the cores allow ≤ ${r.cores_ceiling_per_second} /s)`,
   ].join('  ');
+}
+
+function formatStep(r: RateStep): string {
+  return `${String(r.rate).padStart(5)} /s offered: answered ${r.answered}, failed ${r.failed}, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms`;
+}
+
+/** One instance on SQLite of its own behind nginx, at a fixed light rate. */
+async function lightOnSqlite(
+  apiBase: string,
+  keys: ReturnType<typeof keyPair>,
+  questions: string[],
+  rate: number,
+  seconds: number,
+): Promise<RateStep> {
+  const fleet = await startFleet({
+    count: 1,
+    keys,
+    databaseUrl: undefined,
+    apiBase,
+    env: { COOLDOWN_QUESTIONS: '1000', LOG_LEVEL: 'warn' },
+  });
+  try {
+    const nginx = await startNginx(fleet.instances.map((i) => i.address));
+    if ('skipped' in nginx) throw new Error(`nginx: ${nginx.skipped}`);
+    try {
+      const target = { port: nginx.port, keys, questions };
+      await atRate(target, rate, 2); // warm-up
+      return await atRate(target, rate, seconds);
+    } finally {
+      await nginx.stop();
+    }
+  } finally {
+    await fleet.stop();
+  }
 }
 
 /** Runs the scale benchmark; the exit code. */
@@ -156,14 +202,18 @@ export async function benchScale(argv: string[]): Promise<number> {
       seconds: { type: 'string', default: '10' },
       instances: { type: 'string', default: '1,2,4' },
       semantic: { type: 'boolean', default: false },
+      p99: { type: 'string', default: '50' },
+      'light-rate': { type: 'string', default: '40' },
     },
     strict: true,
   });
   const clients = Number(values.clients);
   const seconds = Number(values.seconds);
   const counts = values.instances.split(',').map(Number);
-  if (![clients, seconds, ...counts].every((n) => Number.isInteger(n) && n > 0)) {
-    console.error('--clients, --seconds and --instances take positive whole numbers');
+  const p99Ms = Number(values.p99);
+  const lightRate = Number(values['light-rate']);
+  if (![clients, seconds, p99Ms, lightRate, ...counts].every((n) => Number.isInteger(n) && n > 0)) {
+    console.error('--clients, --seconds, --instances, --p99 and --light-rate take positive whole numbers');
     return 2;
   }
   const cores = os.cpus().length;
@@ -184,6 +234,10 @@ export async function benchScale(argv: string[]): Promise<number> {
   const keys = keyPair();
   const questions = (await evalQuestions()).map((q) => q.q);
   const rows: ScaleRow[] = [];
+  /** The best rate at p99 ≤ p99Ms, by instance count. */
+  const rated = new Map<number, number>();
+  /** One instance at the light rate, by store. */
+  const light = new Map<string, RateStep>();
   try {
     for (const count of counts) {
       const fleet = await startFleet({
@@ -204,6 +258,21 @@ export async function benchScale(argv: string[]): Promise<number> {
           const row = await measure(fleet, nginx.port, nginx.pid, keys, questions, clients, seconds);
           rows.push(row);
           console.log(formatRow(row));
+          const target: RateTarget = { port: nginx.port, keys, questions };
+          if (count <= 2) {
+            const found = await findRate(target, {
+              from: 20,
+              factor: 1.25,
+              seconds: 5,
+              p99Ms,
+              onStep: (step) => console.log(`  ${formatStep(step)}`),
+            });
+            rated.set(count, found.best);
+            console.log(
+              `${count} instance${count === 1 ? '' : 's'}: at most ${found.best} /s at p99 ≤ ${p99Ms} ms`,
+            );
+          }
+          if (count === 1) light.set('PostgreSQL', await atRate(target, lightRate, seconds));
         } finally {
           await nginx.stop();
         }
@@ -211,6 +280,7 @@ export async function benchScale(argv: string[]): Promise<number> {
         await fleet.stop();
       }
     }
+    light.set('SQLite', await lightOnSqlite(fake.apiBase, keys, questions, lightRate, seconds));
   } finally {
     await fake.close();
     await cluster.stop();
@@ -223,6 +293,26 @@ export async function benchScale(argv: string[]): Promise<number> {
         `(p99 ${r.p99_ms} ms against ${one.p99_ms} ms); cores busy: citebot ${Math.round(r.cores_busy * 100)}%, ` +
         `the machine ${Math.round(r.machine_busy * 100)}%`,
     );
+  }
+  if (one) {
+    console.log(
+      `the cores: every answer costs the machine ${one.machine_cpu_ms_per_answer} ms of CPU with 1 instance ` +
+        `(citebot ${one.cpu_ms_per_answer} ms, the rest nginx, this loader and PostgreSQL), so ${os.cpus().length} cores ` +
+        `serve at most ${one.cores_ceiling_per_second} /s however many instances run; 1 instance already serves ` +
+        `${one.per_second} /s, which leaves at most ${(one.cores_ceiling_per_second / one.per_second).toFixed(2)}× for more instances`,
+    );
+  }
+  const [r1, r2] = [rated.get(1), rated.get(2)];
+  if (r1 && r2) {
+    console.log(
+      `open loop at p99 ≤ ${p99Ms} ms: 2 instances ${r2} /s, 1 instance ${r1} /s: ${(r2 / r1).toFixed(2)}×`,
+    );
+  }
+  for (const [store, step] of light)
+    console.log(`1 instance on ${store} at ${lightRate} /s: ${formatStep(step)}`);
+  const [pg, lite] = [light.get('PostgreSQL'), light.get('SQLite')];
+  if (pg && lite) {
+    console.log(`answer p99, PostgreSQL − SQLite: ${(pg.p99_ms - lite.p99_ms).toFixed(1)} ms`);
   }
   console.log('store cost per answer (bench/store.ts, recordAnswer + logQuestion):');
   execFileSync(process.execPath, ['--import', 'tsx', 'bench/store.ts', '300'], {

@@ -33,7 +33,8 @@ export interface Instance {
 export interface FleetOptions {
   count: number;
   keys: KeyPair;
-  databaseUrl: string;
+  /** The shared PostgreSQL; undefined: each instance on SQLite of its own (one instance only makes sense). */
+  databaseUrl: string | undefined;
   /** The fake Discord's API base (DISCORD_API_BASE). */
   apiBase: string;
   /** Extra environment for every instance. */
@@ -113,7 +114,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           DISCORD_API_BASE: options.apiBase,
           DISCORD_PUBLIC_KEY: options.keys.publicHex,
           BUTTON_SECRET: FLEET_BUTTON_SECRET,
-          DATABASE_URL: options.databaseUrl,
+          // No database: each instance has its own SQLite store in its DATA_DIR.
+          DATABASE_URL: options.databaseUrl ?? '',
           CORPUS_DIR: corpusDir,
           CACHE_DIR: join(root, `cache-${n}`),
           DATA_DIR: join(root, `data-${n}`),

@@ -7,6 +7,8 @@
  * npm run eval -- --cranfield [DIR]     Cranfield-1400 (default ../shared/cranfield), with Lunr beside it
  * npm run eval -- --cranfield --prepare only embeds (and caches) the Cranfield texts
  * npm run eval -- --questions FILE --corpus DIR
+ * npm run eval -- --store               … with the articles and picks of the store every entry point
+ *                                       uses (DATABASE_URL, else DATA_DIR): what the deployment answers
  * npm run eval -- --teach FILE [--rewordings FILE]
  *                                       learning: FILE's picks imported into a temporary store, then the
  *                                       pair set's second wordings (default test/eval/rewordings.json)
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { answerQuestion, DEFAULT_RESULTS, SEMANTIC, type SemanticSettings } from '../src/core/answer.js';
 import { CorpusIndex, PRF_SETTINGS, type RankingOptions } from '../src/core/corpus-index.js';
+import type { TeachingIndex } from '../src/core/teaching.js';
 import { passageVectorsOf, planUnits, type UnitPlan, unitVectors } from '../src/core/passage-units.js';
 import { embedIndex } from '../src/corpus/library.js';
 import { loadCorpus } from '../src/corpus/loader.js';
@@ -39,6 +42,7 @@ import {
   summarize,
 } from '../src/eval/questions.js';
 import { embedPassages, loadUseLite, USE_LITE } from '../src/semantic/embedder.js';
+import { openEvalStore, sourcesWithStore, storeTeaching } from './lib/eval-store.js';
 import { evalTeach } from './lib/eval-teach.js';
 import { buildLunr } from './lib/peers.js';
 
@@ -62,6 +66,7 @@ const { values } = parseArgs({
     lexical: { type: 'boolean', default: false },
     prepare: { type: 'boolean', default: false },
     teach: { type: 'string' },
+    store: { type: 'boolean', default: false },
     rewordings: { type: 'string', default: path.join(root, 'test/eval/rewordings.json') },
   },
 });
@@ -96,11 +101,15 @@ async function questionSets(): Promise<void> {
     ),
   );
   const loaded = await loadCorpus(values.corpus);
-  let index = CorpusIndex.build(loaded.sources);
+  const opened = values.store ? await openEvalStore() : undefined;
+  let index = CorpusIndex.build(
+    opened ? await sourcesWithStore(opened.store, loaded.sources) : loaded.sources,
+  );
   let vectors: Map<string, Float32Array> | undefined;
   let stage = 'lexical only';
+  let embedder: Awaited<ReturnType<typeof loadUseLite>> | undefined;
   if (!values.lexical) {
-    const embedder = await loadUseLite();
+    embedder = await loadUseLite();
     const plan = planUnits(index.passages);
     const t = performance.now();
     index = await embedIndex(index, embedder);
@@ -111,10 +120,20 @@ async function questionSets(): Promise<void> {
     stage = `lexical + semantic (${embedder.model}; ${plan.kind.length} units, ${plan.texts.length} distinct texts for ${index.passages.length} passages, embedded in ${embedMs.toFixed(0)} ms)`;
   }
   console.log(`Corpus: ${index.stats.passages} passages, ${stage}`);
+  let teaching: TeachingIndex | undefined;
+  if (opened) {
+    try {
+      const taught = await storeTeaching(opened.store, index, embedder);
+      teaching = taught.teaching;
+      console.log(`Store: ${opened.where}, its articles and ${taught.picks} active picks`);
+    } finally {
+      await opened.store.close();
+    }
+  }
   const summaries: [string, SplitSummary][] = [];
   for (const [name, set] of sets) {
     const t0 = performance.now();
-    const r = evaluateQuestions(index, set, vectors);
+    const r = evaluateQuestions(index, set, vectors, undefined, teaching ? { teaching } : {});
     const ms = performance.now() - t0;
     console.log(`\n${name} split: ${set.questions.length} questions (${ms.toFixed(0)} ms)`);
     console.log('kind          n   Hit@1  Hit@3  MRR    declined');

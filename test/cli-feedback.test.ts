@@ -74,4 +74,20 @@ describe('the store from the command line', () => {
     expect(firstBefore).not.toContain(passage);
     expect(firstAfter).toContain(passage);
   });
+
+  it('eval --store scores the questions with the picks of the store every entry point uses', async () => {
+    const dataDir = fresh();
+    const env = { DATA_DIR: dataDir, SEMANTIC: 'off' };
+    const picks = path.join(dataDir, 'picks.jsonl');
+    // A moderator's "none of these" for a question of the dev split that is answered without it.
+    writeFileSync(
+      picks,
+      `${JSON.stringify({ question: 'What is nanoGPT?', passage: 'nanoGPT by Andrej Karpathy', verdict: 'none', by: 'moderator' })}\n`,
+    );
+    expect((await script('feedback', ['import', picks], '', env)).code).toBe(0);
+    const r = await script('eval', ['--store', '--lexical', '--split', 'dev', '--misses'], '', env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Store: ${dataDir}, its articles and 1 active picks`);
+    expect(r.stdout).toMatch(/miss \[lexical\] rank=\S+ declined {2}What is nanoGPT\?$/mu);
+  });
 });

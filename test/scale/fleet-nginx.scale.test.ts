@@ -2,7 +2,9 @@
  * Several `npm run start:http` instances behind a real nginx on one PostgreSQL (test/harness/fleet.ts,
  * nginx.ts, postgres.ts), Discord's side played by signed requests and the fake Discord: every request
  * answered whichever instance takes it; a vote counted once in the shared store; a pick made through
- * one instance teaching the other; an article added to the store quoted by every instance; PostgreSQL
+ * one instance teaching the other; an article added to the store quoted by every instance; a
+ * moderator's /corpus add proposed through one instance and confirmed through the other; "More
+ * results" and a user's cooldown across instances; PostgreSQL
  * stopped and started under load; `kill -9` of an instance under load.
  */
 import { Agent } from 'node:http';
@@ -13,10 +15,21 @@ import type { Passage } from '../../src/core/types.js';
 import { loadCorpus } from '../../src/corpus/loader.js';
 import { normaliseText } from '../../src/learning/anchor.js';
 import { type Fleet, type FleetReply, sendSigned, startFleet } from '../harness/fleet.js';
-import { FakeDiscord, type Json, keyPair, slashCommand, user, button } from '../harness/index.js';
+import {
+  APPLICATION_ID,
+  FakeDiscord,
+  type Json,
+  keyPair,
+  slashCommand,
+  user,
+  button,
+} from '../harness/index.js';
 import { type Nginx, requireNginx } from '../harness/nginx.js';
 import { requirePostgres } from '../harness/postgres.js';
+import { type Pages, startPages } from '../harness/pages.js';
 import { addStoreArticle } from '../harness/store-article.js';
+import { MOD_ROLE } from '../discord/setup.js';
+import { corpusCommand } from '../interactions/corpus-setup.js';
 import { emojiId, selectChoice, selectOf, TAUGHT } from '../interactions/feedback-setup.js';
 import { buttonId } from '../interactions/setup.js';
 
@@ -27,12 +40,14 @@ let fake: FakeDiscord | undefined;
 let fleet: Fleet | undefined;
 let nginx: Nginx | undefined;
 let databaseUrl = '';
+let pages: Pages | undefined;
 /** Questions per user per minute on the two-instance fleet. */
 const LIMIT = 4;
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 beforeAll(async () => {
   if (cluster === undefined) return;
+  pages = await startPages();
   fake = await FakeDiscord.start();
   databaseUrl = await cluster.createDatabase();
   fleet = await startFleet({
@@ -41,7 +56,12 @@ beforeAll(async () => {
     databaseUrl,
     apiBase: fake.apiBase,
     // Every other test asks as a new user each time; the cooldown test asks as one.
-    env: { COOLDOWN_QUESTIONS: String(LIMIT), COOLDOWN_SECONDS: '60' },
+    env: {
+      COOLDOWN_QUESTIONS: String(LIMIT),
+      COOLDOWN_SECONDS: '60',
+      MODERATOR_ROLE_IDS: MOD_ROLE,
+      FETCH_ALLOW_HOSTS: '127.0.0.1',
+    },
   });
   nginx = await requireNginx(
     FILE,
@@ -50,6 +70,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   agent.destroy();
+  await pages?.close();
   await nginx?.stop();
   await fleet?.stop();
   await fake?.close();
@@ -228,6 +249,46 @@ describe('instances behind nginx on one PostgreSQL', () => {
     console.log(
       `${FILE}: one user got ${answered.length} of ${replies.length} questions answered (limit ${LIMIT})`,
     );
+  });
+
+  it("a moderator's /corpus add proposed through one instance is confirmed through the other, and both quote it", async () => {
+    if (skipWithout() || fleet === undefined || fake === undefined || pages === undefined) return;
+    const mara = { user: user({ global_name: 'Mara' }), roles: [MOD_ROLE] };
+    pages.route('/lanterns.md', {
+      type: 'text/markdown; charset=utf-8',
+      body: '# Tide lanterns\n\nA tide lantern is lit at the second bell so the ferrymen can read the shoals of the estuary.\n',
+    });
+    /** The message an interaction ended with: its callback's, or after a deferral the edit of @original. */
+    const outcome = async (payload: { id: string; token: string } & Json) => {
+      const r = await deliver(payload);
+      expect(r.status).toBe(200);
+      if (r.body.type === 4 || r.body.type === 7) return { reply: r, message: r.body.data as Json };
+      const edit = await fake!.waitForRequest(
+        (q) =>
+          q.method === 'PATCH' &&
+          q.route === `/webhooks/${APPLICATION_ID}/${payload.token}/messages/@original`,
+        15_000,
+      );
+      return { reply: r, message: edit.response as Json };
+    };
+    const proposal = await outcome(
+      corpusCommand({ subcommand: 'add', options: { url: `${pages.url}/lanterns.md` }, ...mara }),
+    );
+    expect(proposal.message.embeds?.[0]?.title).toBe('Add “Tide lanterns”?');
+    const add = buttonId(proposal.message, 'Add');
+    // nginx's round robin sends the next request to the other instance (checked, not assumed).
+    const done = await outcome(button({ customId: add, ...mara, message: proposal.message as never }));
+    expect(done.reply.upstream).not.toBe(proposal.reply.upstream);
+    expect(done.message.embeds?.[0]?.description).toMatch(/^Added “Tide lanterns” \(1 passage\)\./u);
+    const seen = new Set<string>();
+    const t0 = Date.now();
+    while (seen.size < fleet.instances.length) {
+      const r = await ask('What do the ferrymen read by a tide lantern?');
+      // The quote, in the answer's embed of passages (its words in bold).
+      if (JSON.stringify(r.body.data?.embeds ?? []).includes('second bell')) seen.add(r.upstream);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      await new Promise((res) => setTimeout(res, 50));
+    }
   });
 
   it('keeps answering while PostgreSQL is stopped; a vote then is refused clearly, and accepted after the restart', async () => {

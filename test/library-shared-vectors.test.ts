@@ -12,6 +12,7 @@ import type { Embedder } from '../src/semantic/embedder.js';
 import type { Store } from '../src/store/corpus-types.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { SharedVectors } from '../src/store/vector-types.js';
+import { charVector } from './models.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const MODEL = 'test-model';
@@ -43,13 +44,7 @@ function counting(): Embedder & { texts: number } {
     texts: 0,
     embed: (texts: string[]) => {
       e.texts += texts.length;
-      return Promise.resolve(
-        texts.map((t) => {
-          const v = new Float32Array(8);
-          for (let i = 0; i < t.length; i++) v[i % 8] = (v[i % 8] as number) + t.charCodeAt(i) / 1000;
-          return v;
-        }),
-      );
+      return Promise.resolve(texts.map(charVector));
     },
   };
   return e;

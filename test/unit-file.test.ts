@@ -7,6 +7,7 @@ import { CorpusIndex } from '../src/core/corpus-index.js';
 import { Library, type SemanticEvent } from '../src/corpus/library.js';
 import { loadUnits, saveUnits, unitFile } from '../src/corpus/unit-file.js';
 import type { Embedder } from '../src/semantic/embedder.js';
+import { charVector } from './models.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 let dir: string;
@@ -29,13 +30,7 @@ function countingEmbedder(model = 'test-model'): Embedder & { calls: number; tex
     embed: (texts: string[]) => {
       e.calls++;
       e.texts += texts.length;
-      return Promise.resolve(
-        texts.map((t) => {
-          const v = new Float32Array(8);
-          for (let i = 0; i < t.length; i++) v[i % 8] = (v[i % 8] as number) + t.charCodeAt(i) / 1000;
-          return v;
-        }),
-      );
+      return Promise.resolve(texts.map(charVector));
     },
   };
   return e;

@@ -2,7 +2,6 @@
  * `npm run deploy-commands` as a process (help, dry run, clear, invite links, errors) against the fake
  * Discord on 127.0.0.1, and the invite link builder.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/discord/commands.js';
 import { BOT_PERMISSIONS, inviteLinks } from '../src/discord/invite.js';
 import { DEFAULT_GUILD_ID, FAKE_TOKEN, FakeDiscord } from './harness/index.js';
+import { type Run, root, runProcess, scriptArgs } from './run-process.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'citebot-deploy-cache-'));
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string })
   .version;
@@ -31,17 +30,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-function collect(resolve: (r: Run) => void) {
-  return (err: Error | null, stdout: string, stderr: string) =>
-    resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
-}
-
 /** No token and no API base unless the test gives them (a developer's .env never overrides these). */
 function envWith(env: Record<string, string>): NodeJS.ProcessEnv {
   const { DISCORD_API_BASE: _ignored, ...rest } = process.env;
@@ -50,14 +38,7 @@ function envWith(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** The entry point with tsx's loader, as `npm run deploy-commands` runs it (without npm's start-up cost). */
 function deploy(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/deploy-commands.ts', ...args],
-      { cwd: root, env: envWith(env) },
-      collect(resolve),
-    );
-  });
+  return runProcess(process.execPath, [...scriptArgs('deploy-commands'), ...args], envWith(env));
 }
 
 function against(s: FakeDiscord, token = FAKE_TOKEN): Record<string, string> {
@@ -70,14 +51,7 @@ function links(stdout: string): URL[] {
 
 describe('deploy-commands options', { timeout: 60_000 }, () => {
   it('prints the usage with every option and examples through npm, exit 0, without a token', async () => {
-    const r = await new Promise<Run>((resolve) => {
-      execFile(
-        'npm',
-        ['run', '-s', 'deploy-commands', '--', '--help'],
-        { cwd: root, env: envWith({}) },
-        collect(resolve),
-      );
-    });
+    const r = await runProcess('npm', ['run', '-s', 'deploy-commands', '--', '--help'], envWith({}));
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^usage: npm run deploy-commands/u);

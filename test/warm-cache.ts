@@ -5,25 +5,20 @@
  * embedded the corpus (a quarter of a minute of both cores). Embedding on a first start is tested
  * on its own (test/semantic.test.ts, the terminal's progress line).
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { cacheDirOf, runProcess, scriptArgs } from './run-process.js';
 
 export default async function warmCache(project: TestProject): Promise<void> {
   const dataDir = project.config.env?.DATA_DIR;
   if (!dataDir) throw new Error('vitest.config.ts sets no DATA_DIR for the tests');
-  const cacheDir = `${dataDir}-cache`;
+  const cacheDir = cacheDirOf(dataDir);
   mkdirSync(cacheDir, { recursive: true });
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/ask.ts', '--json', 'What is nanoGPT?'],
-      { cwd: root, env: { ...process.env, DISCORD_TOKEN: '', DATA_DIR: dataDir, CACHE_DIR: cacheDir } },
-      (err, _stdout, stderr) =>
-        err ? reject(new Error(`warming the test cache failed: ${stderr.trim() || err.message}`)) : resolve(),
-    );
+  const r = await runProcess(process.execPath, [...scriptArgs('ask'), '--json', 'What is nanoGPT?'], {
+    ...process.env,
+    DISCORD_TOKEN: '',
+    DATA_DIR: dataDir,
+    CACHE_DIR: cacheDir,
   });
+  if (r.code !== 0) throw new Error(`warming the test cache failed: ${r.stderr.trim() || `exit ${r.code}`}`);
 }

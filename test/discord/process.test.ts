@@ -2,7 +2,7 @@
  * The bot as a process: `npm run deploy-commands` and `node src/main.ts` with a
  * token, against the fake Discord on 127.0.0.1.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import {
   user,
 } from '../harness/index.js';
 import { ROOT } from './setup.js';
+import { runProcess, scriptArgs } from '../run-process.js';
 
 let server: FakeDiscord | undefined;
 let child: ChildProcess | undefined;
@@ -43,28 +44,6 @@ function envFor(apiBase: string): NodeJS.ProcessEnv {
   };
 }
 
-function runNpm(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-    execFile('npm', args, { cwd: ROOT, env }, (err, stdout, stderr) => {
-      resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
-    });
-  });
-}
-
-/** An entry point as its npm script runs it (tsx's loader), without npm's start-up around it. */
-function runEntry(file: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', file, ...args],
-      { cwd: ROOT, env },
-      (err, stdout, stderr) => {
-        resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
-      },
-    );
-  });
-}
-
 /** A port with nothing listening on it. */
 async function closedPort(): Promise<number> {
   const srv = createServer();
@@ -77,7 +56,7 @@ async function closedPort(): Promise<number> {
 describe('deploy-commands', () => {
   it('registers every command globally with contexts, integration types and permissions, and a second run changes nothing', async () => {
     server = await FakeDiscord.start();
-    const first = await runNpm(['run', 'deploy-commands'], envFor(server.apiBase));
+    const first = await runProcess('npm', ['run', 'deploy-commands'], envFor(server.apiBase));
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Registered ${COMMANDS.length} commands globally`);
     const puts = server.findRequests({ method: 'PUT', route: `/applications/${APPLICATION_ID}/commands` });
@@ -140,7 +119,11 @@ describe('deploy-commands', () => {
   it('registers to one server with --guild, and rejects a malformed id', async () => {
     server = await FakeDiscord.start();
     const guildId = DEFAULT_GUILD_ID;
-    const r = await runEntry('src/deploy-commands.ts', ['--guild', guildId], envFor(server.apiBase));
+    const r = await runProcess(
+      process.execPath,
+      [...scriptArgs('deploy-commands'), '--guild', guildId],
+      envFor(server.apiBase),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`in server ${guildId}`);
     expect(
@@ -149,7 +132,11 @@ describe('deploy-commands', () => {
         route: `/applications/${APPLICATION_ID}/guilds/${guildId}/commands`,
       }),
     ).toHaveLength(1);
-    const bad = await runEntry('src/deploy-commands.ts', ['--guild', 'my-server'], envFor(server.apiBase));
+    const bad = await runProcess(
+      process.execPath,
+      [...scriptArgs('deploy-commands'), '--guild', 'my-server'],
+      envFor(server.apiBase),
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('"my-server"');
   });
@@ -228,7 +215,7 @@ describe('npm start with a token', () => {
 
   it('fails with one clear line and a non-zero exit when Discord cannot be reached', async () => {
     const port = await closedPort();
-    const r = await runEntry('src/main.ts', [], envFor(`http://127.0.0.1:${port}/api`));
+    const r = await runProcess(process.execPath, scriptArgs('start'), envFor(`http://127.0.0.1:${port}/api`));
     expect(r.code).not.toBe(0);
     const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('citebot:'));
     expect(errorLines).toHaveLength(1);
@@ -239,7 +226,7 @@ describe('npm start with a token', () => {
 
   it('says when Discord rejects the token', async () => {
     server = await FakeDiscord.start({ token: 'a-different-token-for-this-test' });
-    const r = await runEntry('src/main.ts', [], envFor(server.apiBase));
+    const r = await runProcess(process.execPath, scriptArgs('start'), envFor(server.apiBase));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Discord rejected the token');
     expect(r.stdout + r.stderr).not.toContain(FAKE_TOKEN);

@@ -147,11 +147,11 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
 }
 
 /**
- * Stops taking interactions and waits for what the runtime writes behind the answers (the answers
- * behind buttons, with a shared store), so a click on another instance finds them after a shutdown.
+ * At shutdown, once `stopping` is set and the replies in flight are done: waits for what the runtime
+ * writes behind the answers (the answers behind buttons, with a shared store), so a click on
+ * another instance finds them after this one exited.
  */
-export async function stopRuntime(rt: Runtime): Promise<void> {
-  rt.stopping = true;
+export async function settleRuntime(rt: Runtime): Promise<void> {
   await rt.store.settled?.();
 }
 

@@ -24,7 +24,7 @@ import {
   type AnswerStoreLike,
   createRuntime,
   type Runtime,
-  stopRuntime,
+  settleRuntime,
 } from '../../interactions/runtime.js';
 import type { HandleInteraction } from '../../interactions/types.js';
 import type { Metrics } from '../../ops/metrics.js';
@@ -187,7 +187,7 @@ export class CitebotDiscord {
     while (this.#inflight.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.#inflight]), new Promise((r) => setTimeout(r, 100))]);
     }
-    await stopRuntime(this.runtime);
+    await settleRuntime(this.runtime);
     await this.client.destroy();
   }
 

@@ -21,7 +21,7 @@ import {
   type AnswerStoreLike,
   createRuntime,
   type Runtime,
-  stopRuntime,
+  settleRuntime,
 } from '../../interactions/runtime.js';
 import type { HandleInteraction } from '../../interactions/types.js';
 import { webhookCalls } from '../../interactions/webhook.js';
@@ -137,7 +137,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     async close(graceMs = 10_000) {
       if (live.runtime) live.runtime.stopping = true;
       await server.close(graceMs);
-      if (live.runtime) await stopRuntime(live.runtime);
+      if (live.runtime) await settleRuntime(live.runtime);
     },
   };
 }

@@ -36,6 +36,7 @@ import { listingFingerprint, loadSnapshot, saveSnapshot } from '../src/corpus/sn
 import { silentLogger } from '../src/log.js';
 import { unitFile } from '../src/corpus/unit-file.js';
 import { vectorCacheFile } from '../src/corpus/vector-cache.js';
+import { coalescing, QUESTION_BATCH } from '../src/semantic/coalesce.js';
 import { embedPassages, loadUseLite } from '../src/semantic/embedder.js';
 import { startWorkerEmbedder } from '../src/semantic/worker-embedder.js';
 import type { E2eResult } from './e2e.js';
@@ -515,7 +516,7 @@ async function measureSemantic(
   await warmTermVectors(index, async () => {});
   const after = await settledMemory();
   // As the app runs: the question embedded by the idle worker while the lexical stage runs here.
-  const services = servicesFor(prepared, index, embedder, worker);
+  const services = servicesFor(prepared, index, embedder, coalescing(worker, QUESTION_BATCH));
   const figures = await timeQuestions(questions, (q) => askOnce(services, q));
   const queryEmbed: number[] = [];
   for (const { q } of questions.timed.slice(0, 100)) {

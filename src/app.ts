@@ -17,6 +17,7 @@ import type { Embedder } from './semantic/embedder.js';
 import type { Metrics } from './ops/metrics.js';
 import { watchStore } from './ops/store-watch.js';
 import { loadSemanticModel, SEMANTIC_MODELS } from './semantic/models.js';
+import { coalescing, QUESTION_BATCH } from './semantic/coalesce.js';
 import { startWorkerEmbedder, type WorkerEmbedder } from './semantic/worker-embedder.js';
 
 /** The corpus could not be loaded at start-up. */
@@ -154,7 +155,8 @@ export async function createServices(
     library,
     log,
     ...(embedder && passageEmbedder ? { embedder } : {}),
-    ...(embedder && worker_ ? { questionWorker: worker_ } : {}),
+    // Questions asked while the worker is busy are embedded together, in one call.
+    ...(embedder && worker_ ? { questionWorker: coalescing(worker_, QUESTION_BATCH) } : {}),
     ...(feedback ? { feedback: feedback.service, learning: feedback.learning } : {}),
     ...(admin ? { admin } : {}),
     // Shared by several instances (PostgreSQL): the runtime keeps its per-user state there too.

@@ -1,14 +1,16 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, MAX_QUESTIONS_AT_WORKER, type Services } from '../src/commands/commands.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ask, type Services } from '../src/commands/commands.js';
 import { answerQuestion, cosine } from '../src/core/answer.js';
 import { planUnits } from '../src/core/passage-units.js';
 import { Library } from '../src/corpus/library.js';
 import { vectorCacheFile } from '../src/corpus/vector-cache.js';
 import { unitFile } from '../src/corpus/unit-file.js';
 import { createLogger } from '../src/log.js';
+import { QUESTION_VECTOR_DEADLINE_MS } from '../src/commands/question-vector.js';
+import { coalescing, QUESTION_BATCH } from '../src/semantic/coalesce.js';
 import { type Embedder, loadUseLite } from '../src/semantic/embedder.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -58,12 +60,15 @@ function remembering(inner: Embedder): Embedder {
 }
 
 /** Counts how many texts the model is asked to embed. */
-function counting(inner: Embedder): Embedder & { texts: number } {
+function counting(inner: Embedder): Embedder & { texts: number; calls: number[] } {
   const wrapper = {
     model: inner.model,
     texts: 0,
+    /** Each call's number of texts. */
+    calls: [] as number[],
     embed(texts: string[]) {
       wrapper.texts += texts.length;
+      wrapper.calls.push(texts.length);
       return inner.embed(texts);
     },
   };
@@ -223,9 +228,32 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
     expect(logs.join('\n')).toMatch(/semantic stage failed.*model crashed/);
   });
 
-  it('embeds the question in the idle worker once the passages are embedded, and sheds it when the worker is full', async () => {
+  /** The worker's model behind a coalescer, held back on request; each batch takes `batchMs` of a fake clock. */
+  function heldWorker(batchMs: number) {
+    const inWorker = counting(model);
+    const clock = { ms: 0 };
+    const gate: { hold?: Promise<void>; release: () => void } = { release: () => undefined };
+    const worker = coalescing(
+      {
+        model: model.model,
+        embed: async (texts) => {
+          await gate.hold;
+          clock.ms += batchMs;
+          return inWorker.embed(texts);
+        },
+      },
+      QUESTION_BATCH,
+      () => clock.ms,
+    );
+    const hold = () => {
+      gate.hold = new Promise<void>((r) => (gate.release = r));
+    };
+    return { inWorker, worker, hold, release: () => gate.release() };
+  }
+
+  it('embeds the question in the idle worker once the passages are embedded, and sheds it when the worker is busy', async () => {
     const main = counting(model);
-    const worker = Object.assign(counting(model), { pending: 0 });
+    const { inWorker, worker, hold, release } = heldWorker(50);
     const services: Services = {
       library: embedded,
       log: createLogger({ write: () => undefined }),
@@ -234,7 +262,7 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
     };
     expect(embedded.semanticCoverage.state).toBe('on');
     const byWorker = await ask(services, { question: 'What is nanoGPT?' });
-    expect(worker.texts).toBe(1);
+    expect(inWorker.texts).toBe(1);
     expect(main.texts).toBe(0);
     expect(byWorker.kind === 'answer' && byWorker.answer.similarity).toBeGreaterThan(0);
     // The same answer as with the vector made on this thread.
@@ -246,12 +274,46 @@ describe('the semantic stage', { timeout: 90_000 }, () => {
     expect(byWorker.answer.passages.map((p) => p.passage.id)).toEqual(
       alone.answer.passages.map((p) => p.passage.id),
     );
-    // A worker with MAX_QUESTIONS_AT_WORKER questions waiting: this one is answered lexically, at once.
-    worker.pending = MAX_QUESTIONS_AT_WORKER;
+    // A worker busy with a batch that takes 50 ms: the next question's vector would come after
+    // QUESTION_VECTOR_DEADLINE_MS, so it is answered lexically at once.
+    hold();
+    const first = ask(services, { question: 'What is nanoGPT?' });
+    expect(worker.expectedMs()).toBeGreaterThan(QUESTION_VECTOR_DEADLINE_MS);
     const shed = await ask(services, { question: 'What is nanoGPT?' });
-    expect(worker.texts).toBe(1);
-    expect(main.texts).toBe(1);
     expect(shed.kind === 'answer' && shed.answer.similarity).toBeUndefined();
     expect(shed.kind === 'answer' && shed.answer.answered).toBe(true);
+    expect(main.texts).toBe(1);
+    // The question sent to the idle worker waits for its vector, however long the model takes.
+    release();
+    const got = await first;
+    expect(got.kind === 'answer' && got.answer.similarity).toBeGreaterThan(0);
+    expect(inWorker.texts).toBe(2);
+  });
+
+  it('answers a question queued behind another lexically once QUESTION_VECTOR_DEADLINE_MS has passed, and embeds the queued ones together', async () => {
+    // No batch timed yet: a queued question is admitted, and then its vector comes late.
+    const { inWorker, worker, hold, release } = heldWorker(0);
+    const services: Services = {
+      library: embedded,
+      log: createLogger({ write: () => undefined }),
+      embedder: counting(model),
+      questionWorker: worker,
+    };
+    hold();
+    const first = ask(services, { question: 'What is nanoGPT?' });
+    const t0 = performance.now();
+    const queued = Array.from({ length: QUESTION_BATCH }, () =>
+      ask(services, { question: 'What is nanoGPT?' }),
+    );
+    for (const r of await Promise.all(queued)) {
+      expect(r.kind === 'answer' && r.answer.answered).toBe(true);
+      expect(r.kind === 'answer' && r.answer.similarity).toBeUndefined();
+    }
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(QUESTION_VECTOR_DEADLINE_MS - 1);
+    release();
+    expect((await first).kind === 'answer').toBe(true);
+    await vi.waitFor(() => expect(worker.pending).toBe(0));
+    // The first alone, the queued ones in one call behind it.
+    expect(inWorker.calls).toEqual([1, QUESTION_BATCH]);
   });
 });

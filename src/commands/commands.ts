@@ -3,13 +3,7 @@
  * where they are asked (terminal, Discord server, DM). Results are data; each
  * surface renders them its own way.
  */
-import {
-  type AnswerOptions,
-  answerQuestion,
-  checkQuestion,
-  lexicalStage,
-  MAX_RESULTS,
-} from '../core/answer.js';
+import { type AnswerOptions, answerQuestion, checkQuestion, MAX_RESULTS } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { Answer, ArticleMeta } from '../core/types.js';
 import type { Library, ReindexReport, SemanticCoverage } from '../corpus/library.js';
@@ -18,9 +12,11 @@ import type { FeedbackService } from '../learning/types.js';
 import type { InsightsService } from '../insights/types.js';
 import type { ArticleOrigin, CorpusAdminService } from '../manage/types.js';
 import type { Logger } from '../log.js';
+import type { CoalescingEmbedder } from '../semantic/coalesce.js';
 import type { Embedder } from '../semantic/embedder.js';
 import type { FleetStore } from '../store/fleet-types.js';
 import { notReady } from './errors.js';
+import { questionVector } from './question-vector.js';
 
 export * from './read.js';
 
@@ -31,10 +27,10 @@ export interface Services {
   /** The semantic stage's model, when it is on. */
   embedder?: Embedder;
   /**
-   * The embedding worker (same model as `embedder`): when it has nothing to do, it makes the
-   * question's vector while the main thread runs the lexical stage.
+   * The embedding worker (same model as `embedder`), behind `coalescing`: once the passages are
+   * embedded, it makes the question's vector while the main thread runs the lexical stage.
    */
-  questionWorker?: Embedder & { readonly pending: number };
+  questionWorker?: CoalescingEmbedder;
   /** Votes, picks and what was learned from them (absent when no store is configured, as in some tests). */
   feedback?: FeedbackService;
   /** What was learned from picks: each answer reads its teaching for the serving snapshot. */
@@ -151,12 +147,6 @@ export function resolveArticle(services: Services, name: string): ArticleMeta | 
   };
 }
 
-/**
- * Questions the embedding worker may hold at once (about 10 ms of model time each); one more is
- * answered lexically instead of waiting.
- */
-export const MAX_QUESTIONS_AT_WORKER = 4;
-
 /** /ask */
 export async function ask(services: Services, req: AskRequest): Promise<AskResult | CommandError> {
   const problem = checkQuestion(req.question);
@@ -182,32 +172,9 @@ export async function ask(services: Services, req: AskRequest): Promise<AskResul
     if ('kind' in article) return article;
     options.file = article.file;
   }
-  const embedder = services.embedder;
-  if (embedder && !req.lexicalOnly && index.vectors?.model === embedder.model) {
-    const q = req.question.trim();
-    // Once the passages are embedded, the worker makes the question's vector while this thread runs
-    // the lexical stage: this thread's event loop is never held by the model. While it embeds
-    // passages a question would wait behind their batches, so then this thread embeds it.
-    const worker = services.questionWorker;
-    const aside =
-      worker !== undefined &&
-      worker.model === embedder.model &&
-      services.library.semanticCoverage.state !== 'preparing';
-    if (aside && worker.pending >= MAX_QUESTIONS_AT_WORKER) {
-      // More questions waiting at the worker than it clears in time: answer this one lexically.
-      services.log.debug('semantic stage shed: the embedding worker has questions waiting', {
-        waiting: worker.pending,
-      });
-    } else {
-      const vector = (aside ? worker : embedder).embed([q]);
-      void vector.catch(() => undefined);
-      if (aside) options.lexical = lexicalStage(index, q, options, true);
-      try {
-        [options.queryVector] = await vector;
-      } catch (err) {
-        services.log.warn('semantic stage failed; answering lexically', { error: (err as Error).message });
-      }
-    }
+  if (!req.lexicalOnly && services.embedder && index.vectors?.model === services.embedder.model) {
+    const vector = await questionVector(services, index, req.question, options);
+    if (vector) options.queryVector = vector;
   }
   const answer = answerQuestion(index, req.question, options);
   const elsewhere = !answer.answered && options.file ? answeredElsewhere(index, req.question, options) : [];

@@ -127,7 +127,7 @@ export default tseslint.config(
     patterns: BUILTINS.patterns,
   }),
   ...core,
-  restrict(['src/config.ts'], {
+  restrict(['src/config*.ts'], {
     paths: [
       DISCORD_JS,
       METRICS,

@@ -7,21 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { AskResult } from '../commands/commands.js';
 import { checkQuestion } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
-import type { Answer, AnswerPassage, Passage } from '../core/types.js';
+import type { AnswerPassage, Passage } from '../core/types.js';
 import { readAgainOnce, WriteBehind } from '../core/write-behind.js';
-import type { Library } from '../corpus/library.js';
-import type { Logger } from '../log.js';
-import type {
-  AnswerRecord,
-  FeedbackStore,
-  NewPick,
-  PickRecord,
-  PickVector,
-  VoteValue,
-} from '../store/types.js';
+import type { AnswerRecord, FeedbackStore, NewPick, PickRecord, VoteValue } from '../store/types.js';
 import { SAVE_UNAVAILABLE } from '../store/types.js';
-import type { CorpusStore } from '../store/corpus-types.js';
 import { AnchorResolver, anchorOf } from './anchor.js';
+import type { FeedbackDeps } from './feedback-deps.js';
 import type {
   Actor,
   FeedbackRefusal,
@@ -30,33 +21,9 @@ import type {
   PickDone,
   PickMenu,
   ReviewPage,
-  ReviewPick,
 } from './types.js';
 
-/** What the service needs of the learning (src/learning/learning.ts). */
-export interface LearningEngine {
-  /** Replaces the picks; returns the question vectors it had to make (saved by the caller). */
-  load(picks: PickRecord[], vectors: PickVector[]): Promise<PickVector[]>;
-  /** Builds (and keeps) what is taught for this snapshot. */
-  teachingFor(index: CorpusIndex): unknown;
-  /** Whether a pick is taught in this snapshot now. */
-  status(index: CorpusIndex, pick: PickRecord): ReviewPick['status'];
-  /** The picks that moved passages of this answer. */
-  liftedBy(answer: Answer): number[];
-}
-
-export interface FeedbackDeps {
-  /** With the corpus store's audit and question log (the real store), undo/confirm are audited and questions logged. */
-  store: FeedbackStore & Partial<Pick<CorpusStore, 'audit' | 'logQuestion'>>;
-  learning: LearningEngine;
-  library: Library;
-  log: Logger;
-  /** The semantic model whose question vectors are kept (undefined: terms only). */
-  model?: string;
-  /** Days answers, votes and picks are kept (for messages). */
-  retentionDays: number;
-  now?: () => number;
-}
+export type { FeedbackDeps, LearningEngine } from './feedback-deps.js';
 
 /** Menu options a 👎 offers at most (Discord's select holds 25, one is "None of these"). */
 export const MAX_PICK_OPTIONS = 24;

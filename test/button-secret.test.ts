@@ -44,11 +44,25 @@ describe('signerFromConfig', () => {
     expect(deriveButtonKey(TOKEN)).toHaveLength(32);
     const byToken = signerFromConfig(loadConfig({ DISCORD_TOKEN: TOKEN })).encode(REF);
     expect(signerFromConfig(loadConfig({ DISCORD_TOKEN: `${TOKEN}x` })).decode(byToken)).toBeUndefined();
-    expect(
-      signerFromConfig(loadConfig({ DISCORD_TOKEN: TOKEN, BUTTON_SECRET: SECRET })).decode(byToken),
-    ).toBeUndefined();
     // Not the token itself used as the key.
     expect(new CustomIdSigner(Buffer.from(TOKEN)).decode(byToken)).toBeUndefined();
+  });
+
+  it('keeps the buttons signed with the token-derived key when BUTTON_SECRET is first set, unless BUTTON_SECRET_PREVIOUS names another key', () => {
+    const byToken = signerFromConfig(loadConfig({ DISCORD_TOKEN: TOKEN })).encode(REF);
+    const explicit = signerFromConfig(loadConfig({ DISCORD_TOKEN: TOKEN, BUTTON_SECRET: SECRET }));
+    expect(explicit.decode(byToken)).toEqual(REF);
+    // It signs with BUTTON_SECRET: a signer of that secret alone accepts its buttons, the token's does not.
+    const fresh = explicit.encode(REF);
+    expect(fresh).not.toBe(byToken);
+    expect(signerFromConfig(loadConfig({ BUTTON_SECRET: SECRET })).decode(fresh)).toEqual(REF);
+    expect(signerFromConfig(loadConfig({ DISCORD_TOKEN: TOKEN })).decode(fresh)).toBeUndefined();
+    // A rotation names the previous key: the token's derived key is no longer accepted.
+    const rotated = signerFromConfig(
+      loadConfig({ DISCORD_TOKEN: TOKEN, BUTTON_SECRET: OTHER, BUTTON_SECRET_PREVIOUS: SECRET }),
+    );
+    expect(rotated.decode(byToken)).toBeUndefined();
+    expect(rotated.decode(fresh)).toEqual(REF);
   });
 
   it('accepts a rotated key through BUTTON_SECRET_PREVIOUS, and signs with the current one', () => {

@@ -138,7 +138,8 @@ export class CustomIdSigner {
 /**
  * The signer for a configuration: BUTTON_SECRET when set, else a key derived from the bot token,
  * else (no token: terminal mode, tests) a random key of this process. BUTTON_SECRET_PREVIOUS, when
- * set, is accepted too.
+ * set, is accepted too; when it is not, a BUTTON_SECRET beside a token also accepts the token's
+ * derived key, so setting BUTTON_SECRET for the first time keeps the buttons already posted.
  */
 export function signerFromConfig(
   config: Pick<Config, 'token' | 'buttonSecret' | 'buttonSecretPrevious'>,
@@ -149,8 +150,11 @@ export function signerFromConfig(
       : config.token !== undefined
         ? deriveButtonKey(config.token)
         : randomBytes(32);
-  const previous = config.buttonSecretPrevious;
-  return new CustomIdSigner(
-    previous !== undefined ? { current, previous: Buffer.from(previous, 'utf8') } : { current },
-  );
+  const previous =
+    config.buttonSecretPrevious !== undefined
+      ? Buffer.from(config.buttonSecretPrevious, 'utf8')
+      : config.buttonSecret !== undefined && config.token !== undefined
+        ? deriveButtonKey(config.token)
+        : undefined;
+  return new CustomIdSigner(previous ? { current, previous } : { current });
 }

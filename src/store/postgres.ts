@@ -86,6 +86,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // An idle connection that breaks (the server restarted) is dropped by the pool and replaced on
   // the next query; without a listener, its 'error' event would end the process.
   pool.on('error', () => undefined);
+  // A connection that breaks while checked out (in a query or a transaction) emits 'error' too, and the
+  // pool listens only to idle ones: the call on it fails with the error, the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateLocked(pool, db, where, password);

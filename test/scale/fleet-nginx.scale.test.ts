@@ -123,6 +123,17 @@ function load(clients: number): { stop(): Promise<Map<string, Sent>> } {
   };
 }
 
+/** Fails with an instance's own last output when it is no longer running (it crashed, or was killed). */
+function expectRunning(indices: number[]): void {
+  for (const i of indices) {
+    const instance = fleet?.instances[i];
+    if (instance === undefined) throw new Error(`no instance ${i}`);
+    const { exitCode, signalCode } = instance.proc;
+    if (exitCode !== null || signalCode !== null)
+      throw new Error(`instance ${i} exited (${exitCode ?? signalCode}):\n${instance.output().slice(-4000)}`);
+  }
+}
+
 async function votes(userId: string): Promise<{ answer_id: string; value: number }[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -300,6 +311,7 @@ describe('instances behind nginx on one PostgreSQL', () => {
     await cluster.down();
     await new Promise((r) => setTimeout(r, 500));
     const refused = await deliver(button({ customId: up, user: user() }));
+    expectRunning([0, 1]);
     expect(refused.status).toBe(200);
     expect(description(refused.body) || refused.body?.data?.content).toBe(
       "citebot can't save that right now; try again in a minute.",
@@ -321,6 +333,7 @@ describe('instances behind nginx on one PostgreSQL', () => {
     );
     expect(bad).toEqual([]);
     console.log(`${FILE}: ${replies.size} /ask answered while PostgreSQL was stopped and started`);
+    expectRunning([0, 1]);
   });
 
   it('kill -9 of one instance under load: only requests in flight on it fail (502), every other answered once', async () => {
@@ -339,6 +352,7 @@ describe('instances behind nginx on one PostgreSQL', () => {
     console.log(
       `${FILE}: ${answered.length} answered, ${failed.length} failed when an instance was killed (sent ${late.join(', ')} ms after its exit was seen)`,
     );
+    expectRunning([0]);
     expect(failed.length).toBeLessThanOrEqual(clients);
     for (const [, r] of failed) expect(r instanceof Error ? r.message : r.status).toBe(502);
     // In flight when it died: sent before its exit was seen.

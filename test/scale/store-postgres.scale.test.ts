@@ -171,3 +171,51 @@ suite('PostgreSQL: a server restart', () => {
     }
   });
 });
+
+suite('PostgreSQL: connections cut while in use', () => {
+  it('fail only the calls on them: the process lives on and the next call works', async () => {
+    const url = await server().createDatabase();
+    const store: Store = await openPostgresStore(url);
+    // A pg client in use whose connection ends emits 'error'; with nobody listening, that would be
+    // an uncaught exception and the end of the process.
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await store.recordAnswer(answer('a1', 1000));
+      let running = true;
+      let failed = 0;
+      let acknowledged = 0;
+      const voters = Array.from({ length: 8 }, async (_, n) => {
+        for (let i = 0; running; i++) {
+          await store.vote('a1', `u${n}-${i}`, 1, 1100 + i).then(
+            () => acknowledged++,
+            () => failed++,
+          );
+        }
+      });
+      for (let round = 0; round < 5; round++) {
+        await new Promise((r) => setTimeout(r, 60));
+        await query(
+          url,
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'citebot' and datname = current_database()",
+        );
+      }
+      running = false;
+      await Promise.all(voters);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(uncaught).toEqual([]);
+      expect(failed).toBeGreaterThan(0);
+      // Every vote acknowledged is there, and the store still writes.
+      const before = await store.tally('a1');
+      // (A vote whose commit went through just before its connection was cut counts but failed.)
+      expect(before.up).toBeGreaterThanOrEqual(acknowledged);
+      expect(before.up).toBeLessThanOrEqual(acknowledged + failed);
+      await store.vote('a1', 'after', 1, 5000);
+      expect(await store.tally('a1')).toEqual({ up: before.up + 1, down: 0 });
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await store.close();
+    }
+  });
+});

@@ -52,10 +52,33 @@ function encode(v: Float32Array, mean: Float32Array, dim: number, out: Int32Arra
   }
 }
 
-function popcount(x: number): number {
+/** The set bits of each byte of `x`, one count (0–8) per byte. */
+function bytePopcounts(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+  return (x + (x >>> 4)) & 0x0f0f0f0f;
+}
+
+/**
+ * The Hamming distance of the `words` 32-bit words at `codes[o…]` and `q`. Four words' byte counts
+ * are added before they are summed across bytes (at most 32 a byte), which halves the work of
+ * counting each word on its own.
+ */
+function hamming(codes: Int32Array, o: number, q: Int32Array, words: number): number {
+  let h = 0;
+  let w = 0;
+  for (; w + 3 < words; w += 4) {
+    const bytes =
+      bytePopcounts((codes[o + w] as number) ^ (q[w] as number)) +
+      bytePopcounts((codes[o + w + 1] as number) ^ (q[w + 1] as number)) +
+      bytePopcounts((codes[o + w + 2] as number) ^ (q[w + 2] as number)) +
+      bytePopcounts((codes[o + w + 3] as number) ^ (q[w + 3] as number));
+    h += Math.imul(bytes, 0x01010101) >>> 24;
+  }
+  for (; w < words; w++) {
+    h += Math.imul(bytePopcounts((codes[o + w] as number) ^ (q[w] as number)), 0x01010101) >>> 24;
+  }
+  return h;
 }
 
 export class VectorIndex {
@@ -172,10 +195,7 @@ export class VectorIndex {
     const histogram = new Uint32Array(this.dim + 2);
     for (let id = 0, o = 0; id < size; id++, o += words) {
       let h = excluded;
-      if (valid[id] === 1 && (filter === undefined || filter(id))) {
-        h = 0;
-        for (let w = 0; w < words; w++) h += popcount((codes[o + w] as number) ^ (q[w] as number));
-      }
+      if (valid[id] === 1 && (filter === undefined || filter(id))) h = hamming(codes, o, q, words);
       distance[id] = h;
       histogram[h] = (histogram[h] as number) + 1;
     }

@@ -65,11 +65,7 @@ function initial(flavor: SqlFlavor): Migration {
 
       await db.schema
         .createTable('picks')
-        .addColumn('id', 'integer', (c) =>
-          flavor === 'sqlite'
-            ? c.primaryKey().autoIncrement()
-            : c.primaryKey().generatedByDefaultAsIdentity(),
-        )
+        .addColumn('id', 'integer', (c) => identity(flavor, c))
         .addColumn('question', 'text', (c) => c.notNull())
         .addColumn('answer_id', 'text')
         .addColumn('verdict', 'text', (c) => c.notNull())
@@ -91,7 +87,7 @@ function initial(flavor: SqlFlavor): Migration {
         .createTable('pick_vectors')
         .addColumn('pick_id', 'integer', (c) => c.notNull())
         .addColumn('model', 'text', (c) => c.notNull())
-        .addColumn('vector', flavor === 'sqlite' ? 'blob' : 'bytea', (c) => c.notNull())
+        .addColumn('vector', bytes(flavor), (c) => c.notNull())
         .addPrimaryKeyConstraint('pick_vectors_pk', ['pick_id', 'model'])
         .execute();
     },
@@ -220,7 +216,7 @@ function vectors(flavor: SqlFlavor): Migration {
         .addColumn('model', 'text', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
         .addColumn('dim', 'integer', (c) => c.notNull())
-        .addColumn('vector', flavor === 'sqlite' ? 'blob' : 'bytea', (c) => c.notNull())
+        .addColumn('vector', bytes(flavor), (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('vector_cache_pk', ['model', 'key'])
         .execute();
@@ -231,6 +227,11 @@ function vectors(flavor: SqlFlavor): Migration {
 /** An auto-numbered integer primary key in either flavor. */
 function identity(flavor: SqlFlavor, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
   return flavor === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity();
+}
+
+/** The column type of raw bytes in either flavor. */
+function bytes(flavor: SqlFlavor): 'blob' | 'bytea' {
+  return flavor === 'sqlite' ? 'blob' : 'bytea';
 }
 
 /** Every migration this code knows, by name, oldest first. */

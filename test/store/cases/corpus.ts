@@ -1,11 +1,11 @@
 // Every CorpusStore method, as cases registered against any store (see fixture.ts): articles,
 // tombstones and their audit entries in one transaction, the corpus revision, the question log,
 // votes and picks since a time.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewAuditEntry, Store } from '../../../src/store/corpus-types.js';
 import { answer, auditOf, fileArticle, linkArticle, newPick } from '../helpers.js';
 import type { StoreFixture } from './fixture.js';
-import { failedWork, failure } from './fixture.js';
+import { failedWork, failure, storePerTest } from './fixture.js';
 
 /** An audit entry the database refuses (its actor is null): the write it goes with must not happen. */
 const BAD_AUDIT = { ...auditOf('add', 'x'), actor: null } as unknown as NewAuditEntry;
@@ -14,12 +14,8 @@ const BAD_AUDIT = { ...auditOf('add', 'x'), actor: null } as unknown as NewAudit
 export function corpusCases(fixture: StoreFixture): void {
   let store: Store;
 
-  beforeEach(async () => {
-    store = await fixture.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
+  storePerTest(fixture, (s) => {
+    store = s;
   });
 
   describe('articles', () => {

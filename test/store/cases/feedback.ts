@@ -1,20 +1,16 @@
 // Every FeedbackStore method, as cases registered against any store (see fixture.ts).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FeedbackStore } from '../../../src/store/types.js';
 import { anchor, answer, newPick } from '../helpers.js';
 import type { StoreFixture } from './fixture.js';
-import { failedWork } from './fixture.js';
+import { failedWork, storePerTest } from './fixture.js';
 
 /** Registers the FeedbackStore cases against stores of `fixture`. */
 export function feedbackCases(fixture: StoreFixture): void {
   let store: FeedbackStore;
 
-  beforeEach(async () => {
-    store = await fixture.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
+  storePerTest(fixture, (s) => {
+    store = s;
   });
 
   describe('answers', () => {

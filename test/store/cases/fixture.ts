@@ -1,6 +1,6 @@
 // How the shared store cases (cases/*.ts) get their stores: SQLite here (the fast suite), PostgreSQL
 // in test/scale/store-postgres.scale.test.ts, the same cases against each.
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { Store } from '../../../src/store/corpus-types.js';
 import { openSqliteStore } from '../../../src/store/sqlite.js';
 import { StoreError } from '../../../src/store/types.js';
@@ -35,6 +35,23 @@ export function sqliteFixture(where: 'memory' | 'file'): StoreFixture {
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Gives each test of the calling suite a store on a new empty database of `fixture` (through `use`),
+ * and closes it and removes what the fixture made after the test.
+ */
+export function storePerTest(fixture: StoreFixture, use: (store: Store) => void): void {
+  let store: Store | undefined;
+  beforeEach(async () => {
+    store = await fixture.open();
+    use(store);
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    await fixture.cleanup();
+  });
 }
 
 /** The message of a failed `what` of `store`: one line naming the store and the work. */

@@ -1,9 +1,10 @@
 // Every FleetStore method (the state several instances share), as cases registered against any
 // store (see fixture.ts): button answers and their expiry, post claims once under concurrency, the
 // cooldown's counts and waits, the purge of what expired.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/corpus-types.js';
 import type { StoreFixture } from './fixture.js';
+import { storePerTest } from './fixture.js';
 
 const T = 1_700_000_000_000;
 const record = (id: string, expiresAt = T + 900_000) => ({
@@ -18,12 +19,8 @@ const record = (id: string, expiresAt = T + 900_000) => ({
 export function fleetCases(fixture: StoreFixture): void {
   let store: Store;
 
-  beforeEach(async () => {
-    store = await fixture.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
+  storePerTest(fixture, (s) => {
+    store = s;
   });
 
   describe('button answers', () => {

@@ -1,23 +1,19 @@
 // Proposals, as cases registered against any store (see fixture.ts): kept, read, claimed exactly
 // once (also by two stores on one database at once), refused for the right reason without being
 // changed, and released.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ProposalClaim, Store } from '../../../src/store/corpus-types.js';
 import { StoreError } from '../../../src/store/types.js';
 import { proposal } from '../helpers.js';
 import type { StoreFixture } from './fixture.js';
-import { failedWork } from './fixture.js';
+import { failedWork, storePerTest } from './fixture.js';
 
 /** Registers the proposal cases against stores of `fixture`. */
 export function proposalCases(fixture: StoreFixture): void {
   let store: Store;
 
-  beforeEach(async () => {
-    store = await fixture.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
+  storePerTest(fixture, (s) => {
+    store = s;
   });
 
   describe('keeping proposals', () => {

@@ -1,9 +1,10 @@
 // Every SharedVectors method (the sentence vectors instances share), as cases registered against any
 // store (see fixture.ts): a bit-exact round trip across read and write chunks, unknown keys, the
 // first vector of a key kept, models kept apart, concurrent writers, and retention leaving them.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Store } from '../../../src/store/corpus-types.js';
 import type { StoreFixture } from './fixture.js';
+import { storePerTest } from './fixture.js';
 
 /** A 32-hex key for `n`. */
 const key = (n: number) => n.toString(16).padStart(32, '0');
@@ -30,12 +31,8 @@ const bytes = (v: Float32Array | undefined) =>
 export function vectorCases(fixture: StoreFixture): void {
   let store: Store;
 
-  beforeEach(async () => {
-    store = await fixture.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await fixture.cleanup();
+  storePerTest(fixture, (s) => {
+    store = s;
   });
 
   it('gives back every vector bit for bit, across more than one chunk of keys', async () => {

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyObject } from 'node:crypto';
-import { type Agent, request } from 'node:http';
+import type { Agent } from 'node:http';
 import type { Json } from './fake-discord.js';
 import { FAKE_TOKEN } from './payloads.js';
-import { type KeyPair, signedHeaders } from './http-endpoint.js';
+import { type KeyPair, postSigned } from './http-endpoint.js';
 import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -172,49 +172,26 @@ export interface FleetReply {
   ms: number;
 }
 
-/** POSTs a signed payload to 127.0.0.1:port/interactions, over `agent`'s keep-alive connections when given. */
-export function sendSigned(
+/**
+ * POSTs a signed payload to 127.0.0.1:port/interactions, over `agent`'s keep-alive connections when
+ * given; without one, a new connection that is not asked to close (the kill -9 test sees the instance's
+ * own end of it).
+ */
+export async function sendSigned(
   port: number,
   key: KeyObject,
   payload: unknown,
   agent?: Agent,
 ): Promise<FleetReply> {
-  const body = Buffer.from(JSON.stringify(payload));
-  const headers = signedHeaders(key, body);
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/interactions',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, ...headers },
-        agent: agent ?? false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: Json;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = undefined;
-          }
-          const upstream = res.headers['x-upstream'];
-          resolve({
-            status: res.statusCode ?? 0,
-            body: parsed,
-            upstream: typeof upstream === 'string' ? upstream : '',
-            ms: performance.now() - t0,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const reply = await postSigned(
+    { port, privateKey: key, closeConnection: false, ...(agent ? { agent } : {}) },
+    payload,
+  );
+  const upstream = reply.headers['x-upstream'];
+  return {
+    status: reply.status,
+    body: reply.body,
+    upstream: typeof upstream === 'string' ? upstream : '',
+    ms: reply.ms,
+  };
 }

@@ -6,7 +6,7 @@
  * so both transports' first responses, edits and follow-ups are read the same way afterwards.
  */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import type { FakeDiscord, Json, RecordedRequest } from './fake-discord.js';
 
 export interface KeyPair {
@@ -43,6 +43,11 @@ export interface Endpoint {
   privateKey: KeyObject;
   /** Keep-alive connections, as Discord (or a proxy) keeps them; default a new connection each time. */
   agent?: Agent;
+  /**
+   * Without an agent, whether the request asks the server to close the connection after its response
+   * (`Connection: close`; default true). With false the server may keep it open until it times out.
+   */
+  closeConnection?: boolean;
 }
 
 /** What the endpoint answered. */
@@ -50,6 +55,7 @@ export interface EndpointReply {
   status: number;
   /** The parsed JSON body (undefined when not JSON). */
   body: Json;
+  headers: IncomingHttpHeaders;
   /** Milliseconds from sending the request to the end of the response. */
   ms: number;
   /** With `fake`: the response as the fake recorded it (a 200), with the fake's verdict in `status`. */
@@ -71,7 +77,7 @@ export function postSigned(endpoint: Endpoint, payload: unknown): Promise<Endpoi
         headers: {
           'Content-Type': 'application/json',
           'Content-Length': body.length,
-          ...(endpoint.agent ? {} : { Connection: 'close' }),
+          ...(endpoint.agent || endpoint.closeConnection === false ? {} : { Connection: 'close' }),
           ...headers,
         },
         agent: endpoint.agent ?? false,
@@ -88,7 +94,12 @@ export function postSigned(endpoint: Endpoint, payload: unknown): Promise<Endpoi
           } catch {
             parsed = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - t0 });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parsed,
+            headers: res.headers,
+            ms: performance.now() - t0,
+          });
         });
       },
     );

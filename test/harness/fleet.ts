@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyObject } from 'node:crypto';
 import type { Agent } from 'node:http';
-import type { Json } from './fake-discord.js';
+import type { FakeDiscord, Json } from './fake-discord.js';
 import { FAKE_TOKEN } from './payloads.js';
 import { type KeyPair, postSigned } from './http-endpoint.js';
 import { freePort } from './ports.js';
@@ -194,4 +194,22 @@ export async function sendSigned(
     upstream: typeof upstream === 'string' ? upstream : '',
     ms: reply.ms,
   };
+}
+
+/**
+ * Discord delivering an interaction to 127.0.0.1:port (an instance, or nginx before the fleet): the fake
+ * learns of it (so its webhook calls are accepted), the signed payload is POSTed with `sendSigned`, and a
+ * 200 response is recorded as the interaction's callback.
+ */
+export async function deliverSigned(
+  fake: FakeDiscord,
+  port: number,
+  key: KeyObject,
+  payload: { id: string } & Json,
+  agent?: Agent,
+): Promise<FleetReply> {
+  fake.registerInteraction(payload);
+  const reply = await sendSigned(port, key, payload, agent);
+  if (reply.status === 200) fake.recordHttpResponse(payload.id, reply.body);
+  return reply;
 }

@@ -14,7 +14,7 @@ import { CorpusIndex } from '../../src/core/corpus-index.js';
 import type { Passage } from '../../src/core/types.js';
 import { loadCorpus } from '../../src/corpus/loader.js';
 import { normaliseText } from '../../src/learning/anchor.js';
-import { type Fleet, type FleetReply, sendSigned, startFleet } from '../harness/fleet.js';
+import { deliverSigned, type Fleet, type FleetReply, startFleet } from '../harness/fleet.js';
 import {
   APPLICATION_ID,
   FakeDiscord,
@@ -85,10 +85,7 @@ function skipWithout(): boolean {
 /** Delivers an interaction through nginx as Discord does: the fake learns of it, a 200 is its first response. */
 async function deliver(payload: { id: string } & Json): Promise<FleetReply> {
   if (nginx === undefined || fake === undefined) throw new Error('not started');
-  fake.registerInteraction(payload);
-  const reply = await sendSigned(nginx.port, keys.privateKey, payload, agent);
-  if (reply.status === 200) fake.recordHttpResponse(payload.id, reply.body);
-  return reply;
+  return deliverSigned(fake, nginx.port, keys.privateKey, payload, agent);
 }
 
 const ask = (question: string, asker = user()) =>

@@ -20,7 +20,7 @@ import {
   snowflakeAt,
   user,
 } from '../harness/index.js';
-import { type Fleet, sendSigned, startFleet } from '../harness/fleet.js';
+import { deliverSigned, type Fleet, startFleet } from '../harness/fleet.js';
 import { requirePostgres } from '../harness/postgres.js';
 import { addStoreArticle } from '../harness/store-article.js';
 import { ROOT } from '../discord/setup.js';
@@ -281,8 +281,7 @@ describe('npm run start:sharded', () => {
       const port = fleet.instances[0]?.port ?? 0;
       const slash = (question: string) => {
         const payload = slashCommand({ name: 'ask', options: { question }, user: user() });
-        run.server.registerInteraction(payload);
-        return sendSigned(port, keys.privateKey, payload);
+        return deliverSigned(run.server, port, keys.privateKey, payload);
       };
 
       // An interaction on the gateway is the HTTP endpoint's: the shards neither answer nor acknowledge it.

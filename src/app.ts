@@ -117,6 +117,12 @@ export async function createServices(
           ms: e.ms,
           cache: e.cache,
         });
+      } else if (e.kind === 'shared') {
+        log.info('vectors held here shared through the store', {
+          written: e.written,
+          checked: e.checked,
+          ms: e.ms,
+        });
       } else if (e.kind === 'warning') {
         log.warn(e.message);
       } else {

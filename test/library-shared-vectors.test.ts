@@ -50,14 +50,18 @@ function counting(): Embedder & { texts: number } {
   return e;
 }
 
-/** A Library on `dir` with `shared`, embedded; its events and the texts its model embedded. */
-async function embedded(shared: SharedVectors, dirOf = corpus) {
+/**
+ * A Library on `dir` with `shared` (none: undefined) and a cache folder when given, embedded; its
+ * events and the texts its model embedded.
+ */
+async function embedded(shared: SharedVectors | undefined, dirOf = corpus, cacheDir?: string) {
   const model = counting();
   const events: SemanticEvent[] = [];
   const library = new Library({
     dir: dirOf,
     embedder: model,
-    sharedVectors: shared,
+    ...(shared ? { sharedVectors: shared } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
     onSemantic: (e) => events.push(e),
   });
   expect((await library.reindex()).ok).toBe(true);
@@ -112,6 +116,7 @@ describe('the vectors shared through the store', () => {
     const real = await store();
     const failing: SharedVectors = {
       getVectors: () => Promise.reject(new Error('connection refused')),
+      storedVectorKeys: () => Promise.reject(new Error('connection refused')),
       putVectors: (model, entries) => real.putVectors(model, entries),
     };
     const { library, events, texts } = await embedded(failing);
@@ -131,6 +136,7 @@ describe('the vectors shared through the store', () => {
     let writes = 0;
     const failing: SharedVectors = {
       getVectors: (model, keys) => real.getVectors(model, keys),
+      storedVectorKeys: (model, keys) => real.storedVectorKeys(model, keys),
       putVectors: () => {
         writes++;
         return Promise.reject(new Error('disk full'));
@@ -145,5 +151,90 @@ describe('the vectors shared through the store', () => {
       message: expect.stringMatching(/^shared vectors could not be written \(disk full\)/u),
     });
     expect(events[1]).toMatchObject({ kind: 'ready', embedded: n });
+  });
+
+  it('that an instance held before it had the store (its cache folder) go to the store; the next embeds none', async () => {
+    const cache = path.join(dir, 'cache');
+    const before = await embedded(undefined, corpus, cache);
+    const n = unitTexts(before.library).length;
+    expect(before.texts).toBe(n);
+
+    // The same instance restarted with the store: it serves its unit file and shares what it holds.
+    const moved = await embedded(await store(), corpus, cache);
+    expect(moved.texts).toBe(0);
+    expect(moved.events.map((e) => e.kind)).toEqual(['ready', 'shared']);
+    expect(moved.events[1]).toMatchObject({ kind: 'shared', checked: n, written: n });
+    const keys = unitTexts(moved.library).map(vectorKey);
+    expect((await (await store()).storedVectorKeys(MODEL, keys)).size).toBe(n);
+
+    // A new instance (no cache of its own) finds every vector in the store. The held ones are the
+    // snapshot's unit-length rows, so normalising them again may move a float's last bit.
+    const next = await embedded(await store());
+    expect(next.texts).toBe(0);
+    expect(next.events).toEqual([
+      expect.objectContaining({ kind: 'ready', embedded: 0, cache: `store: ${n} vectors found, 0 written` }),
+    ]);
+    const a = before.library.index.vectors?.units?.data ?? new Float32Array(0);
+    const b = next.library.index.vectors?.units?.data ?? new Float32Array(0);
+    expect(b.length).toBe(a.length);
+    expect(a.length).toBeGreaterThan(0);
+    expect(Math.max(...a.map((x, i) => Math.abs(x - (b[i] as number))))).toBeLessThan(1e-6);
+
+    // Restarted again: everything is in the store already, nothing is written or told.
+    const again = await embedded(await store(), corpus, cache);
+    expect(again.events.map((e) => e.kind)).toEqual(['ready']);
+  });
+
+  it('that were shared once are not asked about again: a re-index asks only about its new texts', async () => {
+    const cache = path.join(dir, 'cache');
+    const own = path.join(dir, 'own');
+    await cp(corpus, own, { recursive: true });
+    await embedded(undefined, own, cache);
+    const real = await store();
+    const asked: string[][] = [];
+    const counting: SharedVectors = {
+      getVectors: (model, keys) => real.getVectors(model, keys),
+      storedVectorKeys: (model, keys) => {
+        asked.push([...keys]);
+        return real.storedVectorKeys(model, keys);
+      },
+      putVectors: (model, entries) => real.putVectors(model, entries),
+    };
+    const { library, events } = await embedded(counting, own, cache);
+    const before = new Set(unitTexts(library));
+    expect(asked.flat()).toHaveLength(before.size);
+    expect(events.at(-1)).toMatchObject({ kind: 'shared', checked: before.size, written: before.size });
+
+    asked.length = 0;
+    await writeFile(path.join(own, 'new.md'), '# Gardening\n\nTomatoes need full sun and steady watering.\n');
+    expect((await library.reindex()).ok).toBe(true);
+    await library.whenSemanticReady();
+    const added = unitTexts(library).filter((t) => !before.has(t));
+    expect(added.length).toBeGreaterThan(0);
+    expect(new Set(asked.flat())).toEqual(new Set(added.map(vectorKey)));
+    expect((await real.storedVectorKeys(MODEL, unitTexts(library).map(vectorKey))).size).toBe(
+      unitTexts(library).length,
+    );
+  });
+
+  it('that cannot be shared because the store fails: a warning, and the vectors are served all the same', async () => {
+    const cache = path.join(dir, 'cache');
+    await embedded(undefined, corpus, cache);
+    const real = await store();
+    const failing: SharedVectors = {
+      getVectors: (model, keys) => real.getVectors(model, keys),
+      storedVectorKeys: () => Promise.reject(new Error('connection reset')),
+      putVectors: (model, entries) => real.putVectors(model, entries),
+    };
+    const { library, events, texts } = await embedded(failing, corpus, cache);
+    expect(texts).toBe(0);
+    expect(library.semanticCoverage.state).toBe('on');
+    expect(library.index.vectors?.vectors).toHaveLength(library.index.passages.length);
+    expect(events.map((e) => e.kind)).toEqual(['ready', 'warning']);
+    expect(events[1]).toEqual({
+      kind: 'warning',
+      message:
+        'the vectors held here could not be shared through the store (connection reset); other instances embed them again',
+    });
   });
 });

@@ -90,5 +90,7 @@ export type SemanticEvent =
       cache?: string;
     }
   | { kind: 'failed'; error: string }
+  /** Vectors this instance held (and had not got from the store) written to the store's shared vectors. */
+  | { kind: 'shared'; checked: number; written: number; ms: number }
   /** Something to log that stops nothing (a vector cache file that could not be used). */
   | { kind: 'warning'; message: string };

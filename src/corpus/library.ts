@@ -19,6 +19,7 @@ import { loadCorpus } from './loader.js';
 import type { Embedder, VectorLookup } from '../semantic/embedder.js';
 import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
 import { mergeSources } from './store-sources.js';
+import { shareHeldTelling } from './share-held.js';
 import { sharedThrough, VectorCache } from './vector-cache.js';
 
 import type { LibraryOptions, ReindexReport, SemanticCoverage } from './library-types.js';
@@ -48,6 +49,8 @@ export class Library {
   #generation = 0;
   #embedding: Promise<void> | undefined;
   #vectorCache: Promise<VectorCache> | undefined;
+  /** Keys of unit texts known to be in the store's shared vectors (share-held.ts), so each is asked about once. */
+  readonly #sharedKeys = new Set<string>();
   readonly options: LibraryOptions;
 
   constructor(options: LibraryOptions) {
@@ -171,6 +174,10 @@ export class Library {
             current() ? shared.embed(texts) : Promise.reject(new Abandoned('a newer snapshot took over')),
         }
       : guarded;
+    // Then what this instance held and served without the store goes to the store (share-held.ts).
+    const shareHeld = async (served: CorpusIndex) => {
+      if (store && shared?.usable !== false) await shareHeldTelling(served, store, () => this.#current === served, this.options.onSemantic, this.#sharedKeys);
+    };
     const cacheDir = this.options.cacheDir;
     const fingerprint = this.#fingerprint;
     const pause = () => new Promise<void>((r) => setImmediate(r));
@@ -193,6 +200,7 @@ export class Library {
             cache: `unit file: ${saved.bytes} bytes`,
           });
           void warmTermVectors(next, pause, () => this.#current === next);
+          await shareHeld(next);
           return;
         }
         if (!/^no unit file|another snapshot/u.test(saved.reason)) {
@@ -252,6 +260,7 @@ export class Library {
         ms: Math.round(performance.now() - t0),
         ...(note ? { cache: note } : {}),
       });
+      await shareHeld(next);
     };
     const done = run().catch((err: unknown) => {
       if (err instanceof Abandoned || !current()) return;

@@ -181,6 +181,8 @@ export interface SharedEmbedder extends Embedder {
   readonly found: number;
   /** Vectors embedded and written to the store. */
   readonly stored: number;
+  /** False once the store failed (this embedder then embeds every text itself). */
+  readonly usable: boolean;
 }
 
 /**
@@ -211,6 +213,9 @@ export function sharedThrough(
     },
     get stored() {
       return stored;
+    },
+    get usable() {
+      return usable;
     },
     async embed(texts: string[]): Promise<Float32Array[]> {
       if (!usable || texts.length === 0) return embedder.embed(texts);

@@ -35,6 +35,23 @@ export class KyselyVectorStore extends KyselyFleetStore implements SharedVectors
     });
   }
 
+  storedVectorKeys(model: string, keys: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(keys)];
+    return this.use('read shared vector keys', async () => {
+      const stored = new Set<string>();
+      for (let i = 0; i < unique.length; i += CHUNK) {
+        const rows = await this.db
+          .selectFrom('vector_cache')
+          .select('key')
+          .where('model', '=', model)
+          .where('key', 'in', unique.slice(i, i + CHUNK))
+          .execute();
+        for (const row of rows) stored.add(row.key);
+      }
+      return stored;
+    });
+  }
+
   putVectors(model: string, entries: readonly SharedVector[], at = Date.now()): Promise<void> {
     // One row per key, the first (as a key stored already keeps its first vector), in key order:
     // writers inserting the same keys at once then wait for each other in one order, never in a

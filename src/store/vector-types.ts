@@ -17,6 +17,8 @@ export interface SharedVectors {
    * no vector, or whose stored bytes do not fit its dimension, is absent from the map.
    */
   getVectors(model: string, keys: readonly string[]): Promise<Map<string, Float32Array>>;
+  /** Which of `keys` have a stored vector of `model` (queried in chunks; the vectors are not read). */
+  storedVectorKeys(model: string, keys: readonly string[]): Promise<Set<string>>;
   /**
    * Keeps vectors of `model`, written `at` (ms). A key already stored keeps its first vector
    * (another instance may have written it meanwhile: not an error).

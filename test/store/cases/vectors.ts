@@ -35,6 +35,22 @@ export function vectorCases(fixture: StoreFixture): void {
     store = s;
   });
 
+  it('tells which keys have a vector of a model, across chunks, without the others or other models', async () => {
+    const n = 1234;
+    await store.putVectors(
+      'm1',
+      Array.from({ length: n }, (_, i) => ({ key: key(2 * i), vector: vector(i) })),
+    );
+    await store.putVectors('m2', [{ key: key(1), vector: vector(1) }]);
+    const asked = Array.from({ length: 2 * n }, (_, i) => key(i));
+    const stored = await store.storedVectorKeys('m1', [...asked, key(0)]);
+    expect(stored.size).toBe(n);
+    expect([...stored].every((k) => Number.parseInt(k, 16) % 2 === 0)).toBe(true);
+    expect(await store.storedVectorKeys('m2', asked)).toEqual(new Set([key(1)]));
+    expect((await store.storedVectorKeys('m3', asked)).size).toBe(0);
+    expect((await store.storedVectorKeys('m1', [])).size).toBe(0);
+  });
+
   it('gives back every vector bit for bit, across more than one chunk of keys', async () => {
     const n = 1234;
     const entries = Array.from({ length: n }, (_, i) => ({ key: key(i), vector: vector(i) }));

@@ -176,7 +176,9 @@ export class Library {
       : guarded;
     // Then what this instance held and served without the store goes to the store (share-held.ts).
     const shareHeld = async (served: CorpusIndex) => {
-      if (store && shared?.usable !== false) await shareHeldTelling(served, store, () => this.#current === served, this.options.onSemantic, this.#sharedKeys);
+      if (!store || shared?.usable === false) return;
+      const still = () => this.#current === served;
+      await shareHeldTelling(served, store, still, this.options.onSemantic, this.#sharedKeys);
     };
     const cacheDir = this.options.cacheDir;
     const fingerprint = this.#fingerprint;

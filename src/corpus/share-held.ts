@@ -6,13 +6,17 @@
  * checked in chunks, and only the vectors the store lacks are written.
  */
 import type { CorpusIndex } from '../core/corpus-index.js';
-import { knownUnitTexts } from '../core/passage-units.js';
+import { planUnits } from '../core/passage-units.js';
 import type { SharedVectors } from '../store/vector-types.js';
 import type { SemanticEvent } from './library-types.js';
 import { vectorKey } from './vector-cache.js';
 
-/** Texts whose keys are checked (and missing vectors written) at a time. */
-export const SHARE_CHUNK = 2000;
+/**
+ * Passages whose unit texts are listed, keyed, checked and (when missing) written at a time, with a
+ * pause after each: listing a passage's units and hashing them costs about 40 µs, so a slice holds
+ * the event loop for about 20 ms and 50,000 passages are never listed at once (over a second).
+ */
+export const SHARE_PASSAGES = 500;
 
 /** What a pass did: distinct texts checked, vectors written, and how long it took (ms). */
 export interface ShareReport {
@@ -21,42 +25,63 @@ export interface ShareReport {
   ms: number;
 }
 
+/** The keys and vectors of the units of passages [from, to) of `index`, each key once. */
+function heldVectors(index: CorpusIndex, from: number, to: number): Map<string, Float32Array> {
+  const units = index.vectors?.units;
+  const out = new Map<string, Float32Array>();
+  if (!units || units.dim === 0) return out;
+  // Units are planned passage by passage, so a slice's plan lists the same units as the whole one.
+  const plan = planUnits(index.passages.slice(from, to));
+  const first = units.start[from] as number;
+  if (plan.row.length !== (units.start[to] as number) - first) {
+    throw new Error('the snapshot\'s unit vectors do not match its passages');
+  }
+  for (let u = 0; u < plan.row.length; u++) {
+    const key = vectorKey(plan.texts[plan.row[u] as number] as string);
+    const r = units.row[first + u] as number;
+    if (!out.has(key)) out.set(key, units.data.subarray(r * units.dim, (r + 1) * units.dim));
+  }
+  return out;
+}
+
 /**
  * Writes to `store` the vectors of `index` (its unit texts, each once) that it does not hold yet,
- * pausing between chunks. Keys in `confirmed` are known to be stored and not asked about again;
- * every key checked is added to it (so a re-index asks only about its new texts). Stops early,
- * returning undefined, once `still()` says the snapshot is no longer served. A failing store rejects.
+ * `slice` passages at a time (default SHARE_PASSAGES) with a pause after each. Keys in `confirmed`
+ * are known to be stored and not asked about again; every key checked is added to it (so a
+ * re-index asks only about its new texts). Stops early, returning undefined, once `still()` says
+ * the snapshot is no longer served. A failing store rejects.
  */
 export async function shareHeldVectors(
   index: CorpusIndex,
   store: SharedVectors,
   still: () => boolean,
-  options: { confirmed?: Set<string>; pause?: () => Promise<void> } = {},
+  options: { confirmed?: Set<string>; pause?: () => Promise<void>; slice?: number } = {},
 ): Promise<ShareReport | undefined> {
   const t0 = performance.now();
-  const vectors = index.vectors;
-  if (!vectors?.units) return { checked: 0, written: 0, ms: 0 };
+  const model = index.vectors?.model;
+  if (model === undefined) return { checked: 0, written: 0, ms: 0 };
   const pause = options.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
   const confirmed = options.confirmed ?? new Set<string>();
-  const held = [...knownUnitTexts(index.passages, vectors.units)];
+  const n = index.passages.length;
+  const slice = Math.max(1, options.slice ?? SHARE_PASSAGES);
   let checked = 0;
   let written = 0;
-  for (let at = 0; at < held.length; at += SHARE_CHUNK) {
+  for (let at = 0; at < n; at += slice) {
     if (!still()) return undefined;
-    const chunk = held
-      .slice(at, at + SHARE_CHUNK)
-      .map(([text, vector]) => ({ key: vectorKey(text), vector }))
-      .filter((e) => !confirmed.has(e.key));
-    if (chunk.length === 0) continue;
-    const stored = await store.storedVectorKeys(vectors.model, chunk.map((e) => e.key));
-    const missing = chunk.filter((e) => !stored.has(e.key));
-    if (missing.length > 0) {
-      if (!still()) return undefined;
-      await store.putVectors(vectors.model, missing);
-      written += missing.length;
+    const chunk = [...heldVectors(index, at, Math.min(n, at + slice))]
+      .filter(([key]) => !confirmed.has(key))
+      .map(([key, vector]) => ({ key, vector }));
+    if (chunk.length > 0) {
+      const stored = await store.storedVectorKeys(model, chunk.map((e) => e.key));
+      const missing = chunk.filter((e) => !stored.has(e.key));
+      if (missing.length > 0) {
+        if (!still()) return undefined;
+        await store.putVectors(model, missing);
+        written += missing.length;
+      }
+      for (const e of chunk) confirmed.add(e.key);
+      checked += chunk.length;
     }
-    for (const e of chunk) confirmed.add(e.key);
-    checked += chunk.length;
     await pause();
   }
   return { checked, written, ms: Math.round(performance.now() - t0) };

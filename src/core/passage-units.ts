@@ -299,16 +299,27 @@ function evidenceOf(units: UnitVectors, p: number, similarity: (row: number) => 
 
 /**
  * Every unit text of `passages` with its vector from `units` (embedded for those passages):
- * what a re-embedding of changed passages can reuse.
+ * what a re-embedding of changed passages can reuse. With `from` and `to`, only the units of
+ * passages [from, to): units are planned passage by passage, so a slice's plan lists the same
+ * units as the whole one, and a caller can go through a large snapshot a slice at a time. Empty
+ * when `units` were not laid out by planUnits for these passages.
  */
-export function knownUnitTexts(passages: readonly Passage[], units: UnitVectors): Map<string, Float32Array> {
+export function knownUnitTexts(
+  passages: readonly Passage[],
+  units: UnitVectors,
+  from = 0,
+  to = passages.length,
+): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
-  const plan = planUnits(passages);
+  if (units.dim === 0) return out;
+  const plan = planUnits(from === 0 && to === passages.length ? passages : passages.slice(from, to));
+  const first = units.start[from] as number;
+  // Units made another way (one per passage, see passageOnlyUnits) are not these texts' vectors.
+  if (plan.row.length !== (units.start[to] as number) - first) return out;
   for (let u = 0; u < plan.row.length; u++) {
     const text = plan.texts[plan.row[u] as number] as string;
-    const r = units.row[u] as number;
-    if (!out.has(text) && units.dim > 0)
-      out.set(text, units.data.subarray(r * units.dim, (r + 1) * units.dim));
+    const r = units.row[first + u] as number;
+    if (!out.has(text)) out.set(text, units.data.subarray(r * units.dim, (r + 1) * units.dim));
   }
   return out;
 }

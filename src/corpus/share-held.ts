@@ -6,7 +6,7 @@
  * checked in chunks, and only the vectors the store lacks are written.
  */
 import type { CorpusIndex } from '../core/corpus-index.js';
-import { planUnits } from '../core/passage-units.js';
+import { knownUnitTexts } from '../core/passage-units.js';
 import type { SharedVectors } from '../store/vector-types.js';
 import type { SemanticEvent } from './library-types.js';
 import { vectorKey } from './vector-cache.js';
@@ -25,25 +25,6 @@ export interface ShareReport {
   ms: number;
 }
 
-/** The keys and vectors of the units of passages [from, to) of `index`, each key once. */
-function heldVectors(index: CorpusIndex, from: number, to: number): Map<string, Float32Array> {
-  const units = index.vectors?.units;
-  const out = new Map<string, Float32Array>();
-  if (!units || units.dim === 0) return out;
-  // Units are planned passage by passage, so a slice's plan lists the same units as the whole one.
-  const plan = planUnits(index.passages.slice(from, to));
-  const first = units.start[from] as number;
-  if (plan.row.length !== (units.start[to] as number) - first) {
-    throw new Error('the snapshot\'s unit vectors do not match its passages');
-  }
-  for (let u = 0; u < plan.row.length; u++) {
-    const key = vectorKey(plan.texts[plan.row[u] as number] as string);
-    const r = units.row[first + u] as number;
-    if (!out.has(key)) out.set(key, units.data.subarray(r * units.dim, (r + 1) * units.dim));
-  }
-  return out;
-}
-
 /**
  * Writes to `store` the vectors of `index` (its unit texts, each once) that it does not hold yet,
  * `slice` passages at a time (default SHARE_PASSAGES) with a pause after each. Keys in `confirmed`
@@ -58,8 +39,9 @@ export async function shareHeldVectors(
   options: { confirmed?: Set<string>; pause?: () => Promise<void>; slice?: number } = {},
 ): Promise<ShareReport | undefined> {
   const t0 = performance.now();
+  const units = index.vectors?.units;
   const model = index.vectors?.model;
-  if (model === undefined) return { checked: 0, written: 0, ms: 0 };
+  if (!units || model === undefined) return { checked: 0, written: 0, ms: 0 };
   const pause = options.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
   const confirmed = options.confirmed ?? new Set<string>();
   const n = index.passages.length;
@@ -68,9 +50,9 @@ export async function shareHeldVectors(
   let written = 0;
   for (let at = 0; at < n; at += slice) {
     if (!still()) return undefined;
-    const chunk = [...heldVectors(index, at, Math.min(n, at + slice))]
-      .filter(([key]) => !confirmed.has(key))
-      .map(([key, vector]) => ({ key, vector }));
+    const chunk = [...knownUnitTexts(index.passages, units, at, Math.min(n, at + slice))]
+      .map(([text, vector]) => ({ key: vectorKey(text), vector }))
+      .filter((e) => !confirmed.has(e.key));
     if (chunk.length > 0) {
       const stored = await store.storedVectorKeys(model, chunk.map((e) => e.key));
       const missing = chunk.filter((e) => !stored.has(e.key));

@@ -166,7 +166,12 @@ export class Library {
     const store = this.options.sharedVectors;
     const shared =
       store &&
-      sharedThrough(guarded, store, (message) => this.options.onSemantic?.({ kind: 'warning', message }));
+      sharedThrough(
+        guarded,
+        store,
+        (message) => this.options.onSemantic?.({ kind: 'warning', message }),
+        this.#sharedKeys,
+      );
     const source: Embedder = shared
       ? {
           model: shared.model,

@@ -189,12 +189,14 @@ export interface SharedEmbedder extends Embedder {
  * `embedder` behind the vectors shared through the store: each batch's texts are looked up there
  * first, only the ones missing are embedded, and their vectors are written back; the vectors come
  * back in the order of the texts. A failure of the store never fails the embedding: it is told to
- * `onTrouble` once, and from then on this embedder embeds every text itself.
+ * `onTrouble` once, and from then on this embedder embeds every text itself. The keys found in
+ * the store or written to it are added to `confirmed` (see share-held.ts).
  */
 export function sharedThrough(
   embedder: Embedder,
   shared: SharedVectors,
   onTrouble: (message: string) => void,
+  confirmed?: Set<string>,
 ): SharedEmbedder {
   const model = embedder.model;
   let usable = true;
@@ -227,6 +229,7 @@ export function sharedThrough(
         trouble('read', err);
       }
       const out = keys.map((k) => hits.get(k));
+      for (const k of hits.keys()) confirmed?.add(k);
       const missing = out.flatMap((v, i) => (v === undefined ? [i] : []));
       found += texts.length - missing.length;
       if (missing.length === 0) return out as Float32Array[];
@@ -241,6 +244,7 @@ export function sharedThrough(
         try {
           await shared.putVectors(model, entries);
           stored += entries.length;
+          for (const e of entries) confirmed?.add(e.key);
         } catch (err) {
           trouble('written', err);
         }

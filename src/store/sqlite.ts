@@ -51,7 +51,7 @@ export async function openSqliteStore(dir: string, options: SqliteStoreOptions =
     configure(raw, memory, busyTimeoutMs);
     checkIntegrity(raw, file);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-    await migrateRetrying(db, file);
+    await migrateRetrying(db, raw, file);
   } catch (error) {
     if (db) await db.destroy().catch(() => undefined);
     if (raw.open) raw.close();
@@ -64,17 +64,26 @@ export async function openSqliteStore(dir: string, options: SqliteStoreOptions =
 const MIGRATE_ATTEMPTS = 6;
 
 /**
- * Migrates; when several processes create a new database at once, SQLite may refuse one of them
- * with "database is locked" (a lock upgrade is not waited for), or one finds a table another has
- * just created: that one tries again, and then finds the migration done.
+ * Migrates inside one `BEGIN IMMEDIATE` transaction, so processes opening a new database at once
+ * migrate one after the other: Kysely's Migrator takes no lock on SQLite and runs the migrations
+ * statement by statement, so a second process could run a migration the first had begun and not yet
+ * recorded (two shards starting together failed with "UNIQUE constraint failed: citebot_meta.key").
+ * The transaction also makes the migrations all-or-nothing. A lock held longer than the busy timeout
+ * ("database is locked") is tried again a few times.
  */
-async function migrateRetrying(db: Kysely<Database>, file: string): Promise<void> {
+async function migrateRetrying(db: Kysely<Database>, raw: Sqlite.Database, file: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await migrate(db, { flavor: 'sqlite', where: file, remedy: REMEDY });
+      raw.exec('BEGIN IMMEDIATE');
+      try {
+        await migrate(db, { flavor: 'sqlite', where: file, remedy: REMEDY });
+        raw.exec('COMMIT');
+      } finally {
+        if (raw.inTransaction) raw.exec('ROLLBACK');
+      }
       return;
     } catch (error) {
-      const busy = /SQLITE_BUSY|database is locked|already exists/u.test(
+      const busy = /SQLITE_BUSY|database is locked/u.test(
         `${describeError(error)} ${describeError((error as Error).cause)}`,
       );
       if (!busy || attempt >= MIGRATE_ATTEMPTS) throw error;

@@ -1,13 +1,40 @@
 // Opening the SQLite store: the file in its folder, restarts, migrations, and one-line refusals.
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open.js';
 import { SQLITE_FILE, openSqliteStore } from '../../src/store/sqlite.js';
 import { StoreError } from '../../src/store/types.js';
+import { root } from '../run-process.js';
 import { answer, newPick, tempDir } from './helpers.js';
+
+/**
+ * The watcher: waits for the file to exist, then counts its schema's objects in a tight loop until
+ * the count has been the same and over 10 for 300 ms (or 10 s pass), and prints every count seen.
+ */
+const WATCH_SCHEMA = `
+const fs = require('node:fs');
+const Sqlite = require(require.resolve('better-sqlite3', { paths: [process.cwd()] }));
+const file = process.argv[1];
+fs.mkdirSync(require('node:path').dirname(file), { recursive: true });
+const db = new Sqlite(file);
+db.pragma('journal_mode = WAL');
+console.log('watching');
+const seen = new Set();
+const end = Date.now() + 10000;
+let last = -1, since = Date.now();
+while (Date.now() < end) {
+  const n = db.prepare('select count(*) as n from sqlite_master').get().n;
+  seen.add(n);
+  if (n !== last) { last = n; since = Date.now(); }
+  else if (n > 10 && Date.now() - since > 300) break;
+}
+db.close();
+console.log(JSON.stringify([...seen]));
+`;
 
 let folder: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -93,6 +120,27 @@ describe('opening', () => {
       { name: '0003_fleet' },
       { name: '0004_vectors' },
     ]);
+  });
+
+  it('migrates in one transaction: another process never sees a half-made schema, so it never runs a migration twice', async () => {
+    const file = join(folder.dir, SQLITE_FILE);
+    // Another process reads the schema as fast as it can while this one migrates a new database.
+    const watcher = spawn(process.execPath, ['-e', WATCH_SCHEMA, file], { cwd: root });
+    let out = '';
+    watcher.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => watcher.on('exit', (code) => r(code)));
+    while (!out.includes('watching')) {
+      if (watcher.exitCode !== null) throw new Error(`the watcher exited: ${out}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const store = await openSqliteStore(folder.dir);
+    await store.close();
+    expect(await exited).toBe(0);
+    const seen = JSON.parse(out.slice(out.indexOf('['))) as number[];
+    const tables = Math.max(...seen);
+    expect(tables).toBeGreaterThan(10);
+    // Nothing, then everything: no state between.
+    expect(seen.filter((n) => n !== 0 && n !== tables)).toEqual([]);
   });
 
   it('serialises concurrent writes: one vote per user however many arrive at once', async () => {

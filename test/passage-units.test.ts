@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   checkUnits,
   headingPath,
+  knownUnitTexts,
+  knownUnitTextSteps,
+  paced,
+  planSteps,
   passageSimilarity,
   planUnits,
   rowSimilarities,
@@ -10,6 +14,7 @@ import {
   UNIT_SENTENCE,
   unitsOf,
   unitVectors,
+  unitVectorSteps,
   WINDOW_WORDS,
 } from '../src/core/passage-units.js';
 import type { Passage } from '../src/core/types.js';
@@ -90,5 +95,37 @@ describe('passage units', () => {
       plan.texts.map(() => Float32Array.from([1, 0])),
     );
     expect(() => checkUnits(units, 2)).toThrow(/passages/);
+  });
+
+  it('plans, normalises and lists known texts in steps with a pause between, as at once', async () => {
+    // Seven passages, two of them the same text: a text is planned (and embedded) once.
+    const texts = [
+      'Alpha one. Beta two.',
+      'Gamma three.',
+      'Alpha one. Beta two.',
+      'Delta. Epsilon.',
+      'Zeta.',
+      'Eta theta.',
+      'Iota.',
+    ];
+    const passages = texts.map((t, i) => passage(i, t, i < 4 ? 'Costs' : 'Risks'));
+    let pauses = 0;
+    const pause = () => {
+      pauses++;
+      return Promise.resolve();
+    };
+    const plan = await paced(planSteps(passages, 3), pause);
+    expect(pauses).toBe(2);
+    expect(plan).toEqual(planUnits(passages));
+    const vectors = plan.texts.map((_, i) => Float32Array.from([i + 1, 2, 0]));
+    pauses = 0;
+    const units = await paced(unitVectorSteps(plan, vectors, 1), pause);
+    expect(pauses).toBe(Math.floor(plan.texts.length / 8));
+    expect(units).toEqual(unitVectors(plan, vectors));
+    pauses = 0;
+    const known = await paced(knownUnitTextSteps(passages, units, 2), pause);
+    expect(pauses).toBe(4);
+    expect(known).toEqual(knownUnitTexts(passages, units));
+    expect(known.size).toBe(plan.texts.length);
   });
 });

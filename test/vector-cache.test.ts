@@ -32,6 +32,47 @@ describe('the vector cache', () => {
     expect((await VectorCache.open(dir, 'm2')).get('alpha')).toBeUndefined();
   });
 
+  it('saves the entries it held when the save began, pausing; vectors added meanwhile keep it unsaved', async () => {
+    const cache = await VectorCache.open(dir, 'm');
+    for (let i = 0; i < 4500; i++) cache.set(`text ${i}`, vec(i, 1, 2));
+    let pauses = 0;
+    const saved = await cache.save(async () => {
+      pauses++;
+      // A vector added while the save pauses is not in this file, and the cache stays dirty.
+      cache.set(`added during pause ${pauses}`, vec(9, 9, 9));
+      await new Promise((r) => setImmediate(r));
+    });
+    expect(pauses).toBe(2);
+    expect(saved.vectors).toBe(4500);
+    expect(cache.dirty).toBe(true);
+    const again = await VectorCache.open(dir, 'm');
+    expect(again.size).toBe(4500);
+    expect(Array.from(again.get('text 4499') ?? [])).toEqual([4499, 1, 2]);
+    expect(again.get('added during pause 1')).toBeUndefined();
+    await cache.save();
+    expect(cache.dirty).toBe(false);
+    expect((await VectorCache.open(dir, 'm')).size).toBe(4502);
+  });
+
+  it('adds the vectors it lacks, keeping those it has, and counts both as looked up', async () => {
+    const cache = VectorCache.memory('m');
+    cache.set('kept', vec(1, 1, 1));
+    cache.set('dropped', vec(2, 2, 2));
+    cache.retainTouched();
+    let pauses = 0;
+    const more = new Map<string, Float32Array>([['kept', vec(5, 5, 5)]]);
+    for (let i = 0; i < 2000; i++) more.set(`new ${i}`, vec(i, 0, 0));
+    await cache.addMissing(more, () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    expect(pauses).toBe(1);
+    cache.retainTouched();
+    expect(cache.size).toBe(2001);
+    expect(Array.from(cache.get('kept') ?? [])).toEqual([1, 1, 1]);
+    expect(cache.get('dropped')).toBeUndefined();
+  });
+
   it('records what a wrapped embedder makes, and drops texts no longer looked up', async () => {
     const cache = VectorCache.memory('m');
     const inner: Embedder = {

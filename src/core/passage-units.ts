@@ -109,16 +109,41 @@ export interface UnitPlan {
   row: Uint32Array;
 }
 
+/** Passages planned, or unit rows × 8 normalised, between two yields of the stepped forms below. */
+export const UNIT_STEP = 250;
+
+/** Runs a stepped computation to its end at once (the synchronous form). */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs a stepped computation, awaiting `pause` at each of its yields (a large snapshot's form). */
+export async function paced<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
 /** Lists the units of every passage and the distinct texts to embed for them. */
 export function planUnits(passages: readonly Passage[]): UnitPlan {
+  return drain(planSteps(passages));
+}
+
+/** planUnits, yielding after every `every` passages. */
+export function* planSteps(passages: readonly Passage[], every = UNIT_STEP): Generator<void, UnitPlan> {
   const texts: string[] = [];
   const rows = new Map<string, number>();
   const kinds: number[] = [];
   const unitRows: number[] = [];
   const start = new Uint32Array(passages.length + 1);
-  passages.forEach((p, i) => {
+  for (let i = 0; i < passages.length; i++) {
     start[i] = kinds.length;
-    for (const u of unitsOf(p)) {
+    for (const u of unitsOf(passages[i] as Passage)) {
       let r = rows.get(u.text);
       if (r === undefined) {
         r = texts.length;
@@ -128,7 +153,8 @@ export function planUnits(passages: readonly Passage[]): UnitPlan {
       kinds.push(u.kind);
       unitRows.push(r);
     }
-  });
+    if (i % every === every - 1) yield;
+  }
   start[passages.length] = kinds.length;
   return { texts, start, kind: Uint8Array.from(kinds), row: Uint32Array.from(unitRows) };
 }
@@ -145,18 +171,31 @@ export interface UnitVectors {
 
 /** Normalises `vectors` (one per plan text) into a plan's flat rows. */
 export function unitVectors(plan: UnitPlan, vectors: readonly Float32Array[]): UnitVectors {
+  return drain(unitVectorSteps(plan, vectors));
+}
+
+/** unitVectors, yielding after every `every` × 8 rows. */
+export function* unitVectorSteps(
+  plan: UnitPlan,
+  vectors: readonly Float32Array[],
+  every = UNIT_STEP,
+): Generator<void, UnitVectors> {
   if (vectors.length !== plan.texts.length) {
     throw new Error(`${vectors.length} vectors for ${plan.texts.length} unit texts`);
   }
   const dim = vectors.reduce((d, v) => Math.max(d, v.length), 0);
   const data = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, r) => {
-    if (v.length !== dim) return;
-    let n = 0;
-    for (let i = 0; i < dim; i++) n += (v[i] as number) ** 2;
-    const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
-    for (let i = 0; i < dim; i++) data[r * dim + i] = (v[i] as number) * inv;
-  });
+  const rowsPerStep = every * 8;
+  for (let r = 0; r < vectors.length; r++) {
+    const v = vectors[r] as Float32Array;
+    if (v.length === dim) {
+      let n = 0;
+      for (let i = 0; i < dim; i++) n += (v[i] as number) ** 2;
+      const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
+      for (let i = 0; i < dim; i++) data[r * dim + i] = (v[i] as number) * inv;
+    }
+    if (r % rowsPerStep === rowsPerStep - 1) yield;
+  }
   return { dim, data, start: plan.start, kind: plan.kind, row: plan.row };
 }
 
@@ -330,4 +369,19 @@ export function unitLength(v: Float32Array): Float32Array {
   for (let i = 0; i < v.length; i++) n += (v[i] as number) ** 2;
   const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
   return v.map((x) => x * inv);
+}
+
+/** knownUnitTexts of all `passages`, one slice of `every` passages between two yields. */
+export function* knownUnitTextSteps(
+  passages: readonly Passage[],
+  units: UnitVectors,
+  every = UNIT_STEP,
+): Generator<void, Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (let at = 0; at < passages.length; at += every) {
+    const slice = knownUnitTexts(passages, units, at, Math.min(passages.length, at + every));
+    for (const [text, v] of slice) if (!out.has(text)) out.set(text, v);
+    yield;
+  }
+  return out;
 }

@@ -3,8 +3,10 @@
  * or word windows, its heading path), embedded shortest text first, reusing known vectors.
  */
 import type { CorpusIndex } from '../core/corpus-index.js';
-import { planUnits, unitVectors, vectorsFromUnits } from '../core/passage-units.js';
+import { knownUnitTextSteps, paced, planSteps, unitVectorSteps, vectorsFromUnits } from '../core/passage-units.js';
 import { type Embedder, embedPassages, type VectorLookup } from '../semantic/embedder.js';
+
+const pause = () => new Promise<void>((r) => setImmediate(r));
 
 /** Hears how many of the passages that need a sentence vector have one (`done` of `total`). */
 export type EmbedProgress = (done: number, total: number) => void;
@@ -22,7 +24,8 @@ export async function embedIndex(
   // What to embed is decided in core: each passage, its sentences and its heading path,
   // every distinct text once. Texts are embedded shortest first, so a batch holds texts of
   // about one length (the model pads a batch to its longest text).
-  const plan = planUnits(index.passages);
+  // Planned and normalised in slices with pauses: at 48,000 passages each takes over a second.
+  const plan = await paced(planSteps(index.passages), pause);
   const length = (i: number) => plan.texts[i]?.length ?? 0;
   const order = plan.texts.map((_, i) => i).sort((a, b) => length(a) - length(b));
   const sorted = await embedPassages(
@@ -36,8 +39,16 @@ export async function embedIndex(
   order.forEach((i, k) => {
     vectors[i] = sorted[k] as Float32Array;
   });
-  return index.withVectors(
-    vectorsFromUnits(embedder.model, unitVectors(plan, vectors), index.passages.length),
-  );
+  const units = await paced(unitVectorSteps(plan, vectors), pause);
+  return index.withVectors(vectorsFromUnits(embedder.model, units, index.passages.length));
 }
 
+
+/**
+ * Every unit text of `old` (passage, sentence, heading) with its vector, when `model` embedded
+ * it: what a re-embedding can reuse. Listed in slices with pauses (over a second at 48,000 passages).
+ */
+export function knownTextsOf(old: CorpusIndex | undefined, model: string): Promise<Map<string, Float32Array>> {
+  if (old?.vectors?.model !== model || !old.vectors.units) return Promise.resolve(new Map());
+  return paced(knownUnitTextSteps(old.passages, old.vectors.units), pause);
+}

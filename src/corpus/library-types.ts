@@ -42,6 +42,8 @@ export interface LibraryOptions extends LoadOptions {
    */
   embedder?: Embedder;
   semanticMaxPassages?: number;
+  /** Text (characters) from which a snapshot is built in a worker thread (default OFF_THREAD_BUILD_CHARS). */
+  offThreadBuildChars?: number;
   /**
    * Sentence vectors shared by the instances on one database (PostgreSQL): a text missing from
    * the vector cache is looked up there before it is embedded, and what is embedded is written

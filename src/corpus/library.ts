@@ -9,11 +9,12 @@
  * the cache misses are looked up in the store before they are embedded) and swaps in the same
  * snapshot with vectors when all are ready. A failed embedding keeps the lexical snapshot.
  */
-import { CorpusIndex } from '../core/corpus-index.js';
+import type { CorpusIndex } from '../core/corpus-index.js';
+import { buildSnapshot } from './build-off-thread.js';
 import { prepareVectorSearch, warmTermVectors } from '../core/semantic-prepare.js';
 import { loadUnits, saveUnits } from './unit-file.js';
-import { knownUnitTexts, vectorsFromUnits } from '../core/passage-units.js';
-import { embedIndex } from './embed-index.js';
+import { vectorsFromUnits } from '../core/passage-units.js';
+import { embedIndex, knownTextsOf } from './embed-index.js';
 import type { SkippedFile } from '../core/types.js';
 import { loadCorpus } from './loader.js';
 import type { Embedder, VectorLookup } from '../semantic/embedder.js';
@@ -218,12 +219,9 @@ export class Library {
       if (cache.note && cache.file && cache.size === 0 && !/^no vector cache/u.test(cache.note)) {
         this.options.onSemantic?.({ kind: 'warning', message: `vector cache ignored: ${cache.note}` });
       }
-      // Every unit text (passage, sentence, heading) of the snapshot served before (same model)
-      // counts as known too.
-      const previous =
-        old?.vectors?.model === embedder.model && old.vectors.units
-          ? knownUnitTexts(old.passages, old.vectors.units)
-          : new Map<string, Float32Array>();
+      // Every unit text of the snapshot served before (same model) counts as known too.
+      const previous = await knownTextsOf(old, embedder.model);
+      if (!current()) return;
       const known: VectorLookup = { get: (text) => cache.get(text) ?? previous.get(text) };
       const next = await embedIndex(index, cache.recording(source), known, (done, total) => {
         if (!current()) return;
@@ -241,13 +239,11 @@ export class Library {
       let note: string | undefined;
       const add = (part: string) => (note = note ? `${note}; ${part}` : part);
       if (shared) add(`store: ${shared.found} vectors found, ${shared.stored} written`);
-      previous.forEach((v, text) => {
-        if (!cache.get(text)) cache.set(text, v);
-      });
+      await cache.addMissing(previous, pause);
       cache.retainTouched();
       if (cache.file && cache.dirty) {
         try {
-          const saved = await cache.save();
+          const saved = await cache.save(pause);
           add(`saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`);
         } catch (err) {
           add(`could not be saved: ${(err as Error).message}`);
@@ -289,6 +285,7 @@ export class Library {
       let snapshot: string | undefined;
       let skipped: SkippedFile[] = [];
       let files = 0;
+      let body: Buffer | undefined;
       const extra = await this.options.storeSources?.();
       // Fast path: a snapshot whose fingerprint (file names, sizes and times, index options, the
       // store's corpus revision) matches is loaded without reading or splitting the articles.
@@ -325,7 +322,9 @@ export class Library {
         files = merged.sources.length;
         // Yield once so queries already scheduled finish on the old snapshot.
         await new Promise((r) => setImmediate(r));
-        next = CorpusIndex.build(merged.sources, this.options.ranking);
+        const built = await buildSnapshot(merged.sources, this.options.ranking, this.options.offThreadBuildChars);
+        next = built.index;
+        body = built.body;
       }
       for (const s of skipped) this.options.onSkip?.(s);
       const dirty = source === 'built';
@@ -363,7 +362,7 @@ export class Library {
       if (embed && embedder) this.#startEmbedding(next, old, embedder);
       if (this.options.cacheDir && fingerprint && dirty) {
         try {
-          const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint, skipped);
+          const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint, skipped, body);
           snapshot = `${snapshot ? `${snapshot}; ` : ''}saved ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`;
         } catch (err) {
           snapshot = `${snapshot ? `${snapshot}; ` : ''}could not be saved: ${(err as Error).message}`;

@@ -72,16 +72,20 @@ export interface SaveResult {
   ms: number;
 }
 
-/** Saves a snapshot atomically (write aside, then rename). */
+/**
+ * Saves a snapshot atomically (write aside, then rename). `serialised`, when given, is
+ * `v8.serialize(index.toData())` already made (by the build thread), so it is not made again here.
+ */
 export async function saveSnapshot(
   dir: string,
   index: CorpusIndex,
   fingerprint: string,
   skipped: SkippedFile[] = [],
+  serialised?: Buffer,
 ): Promise<SaveResult> {
   const t0 = performance.now();
   await mkdir(dir, { recursive: true });
-  const body = v8.serialize(index.toData());
+  const body = serialised ?? v8.serialize(index.toData());
   const header: Header = {
     version: INDEX_DATA_VERSION,
     fingerprint,

@@ -56,6 +56,9 @@ export interface VectorCacheSave {
   ms: number;
 }
 
+/** Entries hashed or copied between two pauses of `addMissing` and `save` (a few ms of work). */
+const PACED_ENTRIES = 2000;
+
 export class VectorCache {
   readonly model: string;
   readonly file: string | undefined;
@@ -65,6 +68,8 @@ export class VectorCache {
   /** Keys looked up with a hit or added since the last `retainTouched`. */
   #touched = new Set<string>();
   #dirty = false;
+  /** Counts changes, so a save that paused while vectors were added leaves the cache dirty. */
+  #changes = 0;
   #dim = 0;
 
   private constructor(model: string, file: string | undefined, entries: Map<string, Float32Array>, note?: string) {
@@ -116,6 +121,19 @@ export class VectorCache {
     this.#entries.set(key, vector);
     this.#touched.add(key);
     this.#dirty = true;
+    this.#changes++;
+  }
+
+  /**
+   * Adds the vectors of `vectors` whose text it lacks (those it has count as looked up), a pause
+   * every PACED_ENTRIES texts (each is hashed).
+   */
+  async addMissing(vectors: ReadonlyMap<string, Float32Array>, pause: () => Promise<void>): Promise<void> {
+    let i = 0;
+    for (const [text, v] of vectors) {
+      if (!this.get(text)) this.set(text, v);
+      if (++i % PACED_ENTRIES === 0) await pause();
+    }
   }
 
   /** `embedder` with every vector it makes added to this cache (same model name). */
@@ -139,24 +157,28 @@ export class VectorCache {
       if (!this.#touched.has(key)) {
         this.#entries.delete(key);
         this.#dirty = true;
+        this.#changes++;
       }
     }
     this.#touched = new Set();
   }
 
-  /** Writes the cache atomically (temporary file, then rename). */
-  async save(): Promise<VectorCacheSave> {
+  /** Writes the cache atomically (temporary file, then rename), `pause` awaited every PACED_ENTRIES vectors. */
+  async save(pause: () => Promise<void> = () => Promise.resolve()): Promise<VectorCacheSave> {
     if (!this.file) throw new Error('this vector cache has no file');
     const t0 = performance.now();
     const dim = this.#dim;
-    const count = this.#entries.size;
+    // The entries as they are now: they may change while the save pauses.
+    const entries = [...this.#entries];
+    const changes = this.#changes;
+    const count = entries.length;
     const body = Buffer.alloc(count * (KEY_BYTES + dim * 4));
     const floats = new Float32Array(body.buffer, body.byteOffset + count * KEY_BYTES, count * dim);
     let i = 0;
-    for (const [key, v] of this.#entries) {
+    for (const [key, v] of entries) {
       body.write(key, i * KEY_BYTES, KEY_BYTES, 'hex');
       floats.set(v, i * dim);
-      i++;
+      if (++i % PACED_ENTRIES === 0) await pause();
     }
     const header: Header = {
       version: VECTOR_CACHE_VERSION,
@@ -170,7 +192,7 @@ export class VectorCache {
     const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
     await mkdir(path.dirname(this.file), { recursive: true });
     const bytes = await writeFileAtomic(this.file, [head, body]);
-    this.#dirty = false;
+    if (this.#changes === changes) this.#dirty = false;
     return { file: this.file, bytes, vectors: count, ms: performance.now() - t0 };
   }
 }

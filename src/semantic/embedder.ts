@@ -37,6 +37,9 @@ export async function loadUseLite(): Promise<Embedder> {
   };
 }
 
+/** Known vectors looked up between two pauses (a few ms with a vector cache's hashing). */
+const LOOKUP_STEP = 1000;
+
 /**
  * Embeds passages in small batches, yielding to the event loop between them so a
  * re-index never stalls the answers being served meanwhile. Vectors already known
@@ -51,7 +54,12 @@ export async function embedPassages(
   batch = 8,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Float32Array[]> {
-  const out: (Float32Array | undefined)[] = texts.map((t) => known.get(t));
+  // Looking up is hashing (a vector cache): a pause every LOOKUP_STEP texts.
+  const out: (Float32Array | undefined)[] = new Array<Float32Array | undefined>(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    out[i] = known.get(texts[i] as string);
+    if (i % LOOKUP_STEP === LOOKUP_STEP - 1) await new Promise((r) => setImmediate(r));
+  }
   const todo = texts.map((t, i) => ({ t, i })).filter(({ i }) => out[i] === undefined);
   const reused = texts.length - todo.length;
   if (todo.length) onProgress?.(reused, texts.length);

@@ -1,13 +1,11 @@
 /**
  * An Embedder whose model runs in a worker thread (node:worker_threads), so embedding thousands of
  * passages never holds up the main thread's event loop. The worker loads the model by name
- * (`loadSemanticModel` in models.ts), so any registered model works there. Under tsx or vitest
- * (this file is TypeScript) the worker gets tsx's loader; built JavaScript needs none.
+ * (`loadSemanticModel` in models.ts), so any registered model works there (started as
+ * worker-entry.ts says).
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker-entry.js';
 import type { Embedder } from './embedder.js';
 
 type Reply = { id: number; vectors: Float32Array[] } | { id: number; error: string };
@@ -21,23 +19,9 @@ export interface WorkerEmbedder extends Embedder {
   readonly pending: number;
 }
 
-/** The worker's entry: the module itself, or (from TypeScript) a bootstrap that registers tsx first. */
-function workerEntry(): { entry: URL | string; eval: boolean } {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return { entry: new URL('./worker.js', self), eval: false };
-  // Node 20 does not apply --import hooks to a worker's entry, so the bootstrap registers tsx's
-  // ESM hooks itself, then imports the worker module through them.
-  // The ESM build of tsx/esm/api (require.resolve would give the CommonJS one).
-  const tsxDir = path.dirname(createRequire(self).resolve('tsx/package.json'));
-  const api = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const worker = new URL('./worker.ts', self).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`;
-  return { entry: code, eval: true };
-}
-
 /** Starts a worker thread with the model `name` (a SEMANTIC_MODEL name) loaded; rejects if it can't load. */
 export async function startWorkerEmbedder(name: string): Promise<WorkerEmbedder> {
-  const { entry, eval: evaluate } = workerEntry();
+  const { entry, eval: evaluate } = workerEntry(import.meta.url, './worker');
   const worker = new Worker(entry, { workerData: { model: name }, eval: evaluate });
   worker.unref();
   const waiting = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>();

@@ -47,6 +47,19 @@ describe('building a snapshot off the main thread', () => {
     expect({ ...(v8.deserialize(built.body as Buffer) as IndexData), buildMs: 0 }).toEqual(dataOf(here));
   });
 
+  it('reads a snapshot back in slices with pauses, as fromData does at once', async () => {
+    const data = CorpusIndex.build(sources).toData();
+    let pauses = 0;
+    const back = await CorpusIndex.fromDataPaced(data, () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    // After the documents, after the passages, and after each slice of terms.
+    expect(pauses).toBeGreaterThanOrEqual(2);
+    expect(dataOf(back)).toEqual(dataOf(CorpusIndex.fromData(data)));
+    expect(answersOf(back)).toEqual(answersOf(CorpusIndex.fromData(data)));
+  });
+
   it('builds on this thread below the size given, with the same ranking options', async () => {
     const ranking = { boost: { title: 3, section: 2, text: 1, context: 0.5 } };
     const built = await buildSnapshot(sources, ranking);

@@ -11,7 +11,8 @@
 import { rankArticles } from './article-match.js';
 import { RESCORE_CANDIDATES, bm25, type HeadList } from './head-terms.js';
 import { buildIndex } from './index-build.js';
-import { type IndexData, snapshotFromData, snapshotToData } from './index-data.js';
+import { type IndexData, snapshotFromData, snapshotFromDataSteps, snapshotToData } from './index-data.js';
+import { paced } from './steps.js';
 import {
   DEFAULT_RANKING,
   type Hit,
@@ -152,6 +153,12 @@ export class CorpusIndex {
   /** Rebuilds a snapshot from `toData()` output. Throws when the data is not a snapshot of this version. */
   static fromData(data: IndexData): CorpusIndex {
     const s = snapshotFromData(data);
+    return new CorpusIndex(s.articles, s.passages, s.parts, s.ranking, s.buildMs, s.vectors);
+  }
+
+  /** `fromData`, awaiting `pause` between slices of the read-back (a large snapshot's form). */
+  static async fromDataPaced(data: IndexData, pause: () => Promise<void>): Promise<CorpusIndex> {
+    const s = await paced(snapshotFromDataSteps(data), pause);
     return new CorpusIndex(s.articles, s.passages, s.parts, s.ranking, s.buildMs, s.vectors);
   }
 

@@ -12,9 +12,10 @@ import {
   type PassageVectors,
   type RankingOptions,
 } from './index-types.js';
-import { type PackedIndex, packIndex, unpackIndex } from './minisearch-pack.js';
+import { type PackedIndex, packIndex, unpackSteps } from './minisearch-pack.js';
 import { type PackedPassages, packPassages, unpackPassages } from './passage-pack.js';
 import { type UnitVectors, vectorsFromUnits } from './passage-units.js';
+import { drain } from './steps.js';
 import type { ArticleMeta, Passage } from './types.js';
 
 /** Version of the saved-index layout; bump when the pipeline or the data changes shape. */
@@ -40,7 +41,12 @@ export interface IndexData {
 }
 
 /** Rebuilds the document-frequency and written-form maps of a saved index. */
-function termMaps(data: IndexData): { df: Map<string, number>; surface: Map<string, string[]> } {
+/** Terms read between two yields of the stepped read-back. */
+const TERM_STEP = 10_000;
+
+function* termMaps(
+  data: IndexData,
+): Generator<void, { df: Map<string, number>; surface: Map<string, string[]> }> {
   const terms = data.terms ? data.terms.split('\n') : [];
   const forms = data.surface ? data.surface.split('\n') : [];
   if (terms.length !== data.df.length || forms.length !== terms.length) {
@@ -48,11 +54,13 @@ function termMaps(data: IndexData): { df: Map<string, number>; surface: Map<stri
   }
   const df = new Map<string, number>();
   const surface = new Map<string, string[]>();
-  terms.forEach((t, i) => {
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i] as string;
     df.set(t, data.df[i] as number);
     const f = forms[i];
     if (f) surface.set(t, f.split('\u0001'));
-  });
+    if (i % TERM_STEP === TERM_STEP - 1) yield;
+  }
   return { df, surface };
 }
 
@@ -94,6 +102,11 @@ export function snapshotToData(
 
 /** A snapshot's contents from `snapshotToData` output. Throws when the data is not a snapshot of this version. */
 export function snapshotFromData(data: IndexData): SnapshotContents {
+  return drain(snapshotFromDataSteps(data));
+}
+
+/** snapshotFromData, yielding every few thousand terms (unpacking a large snapshot takes most of a second). */
+export function* snapshotFromDataSteps(data: IndexData): Generator<void, SnapshotContents> {
   if (!data || data.version !== INDEX_DATA_VERSION) {
     throw new Error(
       `saved index has layout version ${String(data?.version)}; expected ${INDEX_DATA_VERSION}`,
@@ -102,8 +115,10 @@ export function snapshotFromData(data: IndexData): SnapshotContents {
   if (!data.passages || !Array.isArray(data.articles) || !data.minisearch) {
     throw new Error('saved index is missing passages, articles or the search index');
   }
-  const ms = unpackIndex<IndexedDoc>(data.minisearch, MINISEARCH_OPTIONS);
+  const ms = yield* unpackSteps<IndexedDoc>(data.minisearch, MINISEARCH_OPTIONS);
   const passages = unpackPassages(data.passages);
+  yield;
+  const terms = yield* termMaps(data);
   if (ms.documentCount !== passages.length) {
     throw new Error(`saved index holds ${ms.documentCount} documents for ${passages.length} passages`);
   }
@@ -113,7 +128,7 @@ export function snapshotFromData(data: IndexData): SnapshotContents {
     parts: {
       ms,
       fieldLength: data.minisearch.fieldLength,
-      ...termMaps(data),
+      ...terms,
       head: new Map(data.head.map(([term, ids, scores]) => [term, { ids, scores }])),
       headCounts: data.headCounts,
       textLen: data.textLen,

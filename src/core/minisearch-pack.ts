@@ -11,6 +11,7 @@
  */
 import MiniSearch, { type Options } from 'minisearch';
 import { internalsOf, type MiniSearchInternals } from './minisearch-internals.js';
+import { drain } from './steps.js';
 
 /** The packed index. */
 export interface PackedIndex {
@@ -174,12 +175,25 @@ export function indexFromPostings<T>(
 
 /** Rebuilds a MiniSearch index from `packIndex` output, with the options it was built with. */
 export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSearch<T> {
+  return drain(unpackSteps(packed, options));
+}
+
+/** Terms installed between two yields of `unpackSteps` (a few ms of work). */
+export const UNPACK_STEP = 5_000;
+
+/** unpackIndex, yielding after the documents and after every `every` terms. */
+export function* unpackSteps<T>(
+  packed: PackedIndex,
+  options: Options<T>,
+  every = UNPACK_STEP,
+): Generator<void, MiniSearch<T>> {
   if (packed?.format !== 'citebot-minisearch-1') throw new Error('not a packed citebot index');
   const empty = emptyIndex<T>(packed.fieldIds, packed.averageFieldLength, packed.dirtCount, options);
   const i = internalsOf(empty);
   const nFields = Object.keys(packed.fieldIds).length;
   installDocuments(i, packed.documentIds, packed.fieldLength, nFields);
   if (i.documentCount !== packed.documentCount) throw new Error('packed index: document count mismatch');
+  yield;
   i.averageFieldLength = [...packed.averageFieldLength];
   const terms = packed.terms.length ? packed.terms.split('\n') : [];
   if (terms.length !== packed.termFields.length) throw new Error('packed index: term count mismatch');
@@ -196,6 +210,7 @@ export function unpackIndex<T>(packed: PackedIndex, options: Options<T>): MiniSe
       fields.set(packed.entryField[e] as number, docs);
     }
     i.index.set(terms[t] as string, fields);
+    if (t % every === every - 1) yield;
   }
   if (p !== packed.postingDoc.length || e !== packed.entryField.length)
     throw new Error('packed index: postings mismatch');

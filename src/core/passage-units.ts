@@ -6,6 +6,9 @@
  * one flat array of unit-length rows, which units point to.
  */
 import type { Passage } from './types.js';
+import { drain } from './steps.js';
+
+export { drain, paced } from './steps.js';
 
 /** What a unit is. */
 export const UNIT_PASSAGE = 0;
@@ -111,23 +114,6 @@ export interface UnitPlan {
 
 /** Passages planned, or unit rows × 8 normalised, between two yields of the stepped forms below. */
 export const UNIT_STEP = 250;
-
-/** Runs a stepped computation to its end at once (the synchronous form). */
-export function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
-/** Runs a stepped computation, awaiting `pause` at each of its yields (a large snapshot's form). */
-export async function paced<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await pause();
-  }
-}
 
 /** Lists the units of every passage and the distinct texts to embed for them. */
 export function planUnits(passages: readonly Passage[]): UnitPlan {

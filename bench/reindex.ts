@@ -5,8 +5,9 @@
  * swap, re-embedding the changed texts and saving the vector cache), a question is due every
  * `--every` ms (open loop) and answered lexically from the serving snapshot; each answer is timed
  * from its due time, so time the event loop was held counts. Also printed: the event loop's
- * longest holds. Passage vectors here are hashed words (bench/hash-vector.ts, not the model), so
- * the model's time is not in these figures; the work around it is.
+ * longest holds, and the process's peak resident memory. Passage vectors here are hashed words
+ * (bench/hash-vector.ts, not the model), so the model's time is not in these figures; the work
+ * around it is.
  *
  *   npx tsx bench/reindex.ts [--scale 1000] [--every 20]
  */
@@ -61,6 +62,12 @@ try {
     if (now - last > 25) holds.push(now - last);
     last = now;
   }, 5);
+  // The process's resident memory (the build thread's included), every 100 ms.
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 100);
   // Answers due every `every` ms, each timed from its due time.
   const waits: number[] = [];
   let running = true;
@@ -82,6 +89,7 @@ try {
   running = false;
   await asking;
   clearInterval(probe);
+  clearInterval(sampler);
   if (!report.ok) throw new Error(`the re-index failed: ${report.error}`);
 
   waits.sort((a, b) => a - b);
@@ -98,6 +106,10 @@ try {
       .slice(0, 5)
       .map((h) => h.toFixed(0))
       .join(', ')} ms`,
+  );
+  const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+  console.log(
+    `resident memory: ${mb(rssBefore)} MB before the re-index, at most ${mb(rssPeak)} MB during it`,
   );
 } finally {
   await rm(root, { recursive: true, force: true });

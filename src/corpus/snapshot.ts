@@ -140,7 +140,8 @@ export async function loadSnapshot(dir: string, fingerprint: string): Promise<Lo
   if (crc32(body) !== header.crc32) return { ok: false, reason: 'snapshot is corrupt (checksum mismatch)' };
   try {
     const data = v8.deserialize(body) as IndexData;
-    const index = CorpusIndex.fromData(data);
+    // Read back in steps with pauses: a re-index that finds a saved snapshot does this while serving.
+    const index = await CorpusIndex.fromDataPaced(data, () => new Promise<void>((r) => setImmediate(r)));
     const skipped = Array.isArray(header.skipped) ? header.skipped : [];
     return { ok: true, index, bytes: buf.length, ms: performance.now() - t0, skipped };
   } catch (err) {

@@ -43,7 +43,6 @@ export async function embedIndex(
   return index.withVectors(vectorsFromUnits(embedder.model, units, index.passages.length));
 }
 
-
 /**
  * Every unit text of `old` (passage, sentence, heading) with its vector, when `model` embedded
  * it: what a re-embedding can reuse. Listed in slices with pauses (over a second at 48,000 passages).

@@ -67,9 +67,9 @@ export class VectorCache {
   readonly #entries: Map<string, Float32Array>;
   /** Keys looked up with a hit or added since the last `retainTouched`. */
   #touched = new Set<string>();
-  #dirty = false;
-  /** Counts changes, so a save that paused while vectors were added leaves the cache dirty. */
+  /** Vectors added or dropped so far, and how many of those the file on disk holds. */
   #changes = 0;
+  #savedChanges = 0;
   #dim = 0;
 
   private constructor(model: string, file: string | undefined, entries: Map<string, Float32Array>, note?: string) {
@@ -103,7 +103,7 @@ export class VectorCache {
 
   /** True when vectors were added or dropped since the file was read or written. */
   get dirty(): boolean {
-    return this.#dirty;
+    return this.#changes !== this.#savedChanges;
   }
 
   /** The cached vector of `text` from this cache's model, if any. */
@@ -120,7 +120,6 @@ export class VectorCache {
     const key = vectorKey(text);
     this.#entries.set(key, vector);
     this.#touched.add(key);
-    this.#dirty = true;
     this.#changes++;
   }
 
@@ -156,7 +155,6 @@ export class VectorCache {
     for (const key of this.#entries.keys()) {
       if (!this.#touched.has(key)) {
         this.#entries.delete(key);
-        this.#dirty = true;
         this.#changes++;
       }
     }
@@ -192,7 +190,7 @@ export class VectorCache {
     const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
     await mkdir(path.dirname(this.file), { recursive: true });
     const bytes = await writeFileAtomic(this.file, [head, body]);
-    if (this.#changes === changes) this.#dirty = false;
+    this.#savedChanges = changes;
     return { file: this.file, bytes, vectors: count, ms: performance.now() - t0 };
   }
 }

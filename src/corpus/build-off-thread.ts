@@ -1,17 +1,17 @@
 /**
  * Builds a snapshot from articles without holding up the event loop: above OFF_THREAD_BUILD_CHARS
  * of text the build runs in a worker thread (build-worker.ts), and this thread only turns the
- * result back into a CorpusIndex (`fromData`, as a restart does from a saved snapshot), in slices
- * with pauses. Measured at 1000x the bundled corpus (48,000 passages): the build holds a thread for
- * about 7 s; reading its result back takes about 1 s. Small corpora build here: a thread would
- * cost more than it saves.
+ * result back into a CorpusIndex (`indexFromBody`, as a restart does from a saved snapshot), in
+ * slices with pauses. Measured at 1000x the bundled corpus (48,000 passages): the build holds a
+ * thread for about 7 s; reading its result back takes about 1 s. Small corpora build here: a
+ * thread would cost more than it saves.
  */
-import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { CorpusIndex, type IndexData } from '../core/corpus-index.js';
+import { CorpusIndex } from '../core/corpus-index.js';
 import type { RankingOptions } from '../core/index-types.js';
 import type { SourceText } from '../core/types.js';
 import { workerEntry } from '../worker-entry.js';
+import { indexFromBody } from './snapshot.js';
 
 /**
  * Text (UTF-16 characters in all the sources) from which the build runs in a worker thread. About
@@ -51,9 +51,7 @@ export async function buildSnapshot(
   const reply = await inThread({ sources, ranking });
   if ('error' in reply) throw new Error(reply.error);
   const body = Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
-  // Read back in slices with pauses: unpacking takes most of a second at 48,000 passages.
-  const pause = () => new Promise<void>((r) => setImmediate(r));
-  return { index: await CorpusIndex.fromDataPaced(v8.deserialize(body) as IndexData, pause), body };
+  return { index: await indexFromBody(body), body };
 }
 
 function inThread(request: BuildRequest): Promise<BuildReply> {

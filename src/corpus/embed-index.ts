@@ -5,8 +5,7 @@
 import type { CorpusIndex } from '../core/corpus-index.js';
 import { knownUnitTextSteps, paced, planSteps, unitVectorSteps, vectorsFromUnits } from '../core/passage-units.js';
 import { type Embedder, embedPassages, type VectorLookup } from '../semantic/embedder.js';
-
-const pause = () => new Promise<void>((r) => setImmediate(r));
+import { nextTurn } from '../next-turn.js';
 
 /** Hears how many of the passages that need a sentence vector have one (`done` of `total`). */
 export type EmbedProgress = (done: number, total: number) => void;
@@ -25,7 +24,7 @@ export async function embedIndex(
   // every distinct text once. Texts are embedded shortest first, so a batch holds texts of
   // about one length (the model pads a batch to its longest text).
   // Planned and normalised in slices with pauses: at 48,000 passages each takes over a second.
-  const plan = await paced(planSteps(index.passages), pause);
+  const plan = await paced(planSteps(index.passages), nextTurn);
   const length = (i: number) => plan.texts[i]?.length ?? 0;
   const order = plan.texts.map((_, i) => i).sort((a, b) => length(a) - length(b));
   const sorted = await embedPassages(
@@ -39,7 +38,7 @@ export async function embedIndex(
   order.forEach((i, k) => {
     vectors[i] = sorted[k] as Float32Array;
   });
-  const units = await paced(unitVectorSteps(plan, vectors), pause);
+  const units = await paced(unitVectorSteps(plan, vectors), nextTurn);
   return index.withVectors(vectorsFromUnits(embedder.model, units, index.passages.length));
 }
 
@@ -49,5 +48,5 @@ export async function embedIndex(
  */
 export function knownTextsOf(old: CorpusIndex | undefined, model: string): Promise<Map<string, Float32Array>> {
   if (old?.vectors?.model !== model || !old.vectors.units) return Promise.resolve(new Map());
-  return paced(knownUnitTextSteps(old.passages, old.vectors.units), pause);
+  return paced(knownUnitTextSteps(old.passages, old.vectors.units), nextTurn);
 }

@@ -22,6 +22,7 @@ import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
 import { mergeSources } from './store-sources.js';
 import { shareHeldTelling } from './share-held.js';
 import { sharedThrough, VectorCache } from './vector-cache.js';
+import { nextTurn } from '../next-turn.js';
 
 import type { LibraryOptions, ReindexReport, SemanticCoverage } from './library-types.js';
 
@@ -188,7 +189,6 @@ export class Library {
     };
     const cacheDir = this.options.cacheDir;
     const fingerprint = this.#fingerprint;
-    const pause = () => new Promise<void>((r) => setImmediate(r));
     const run = async () => {
       // An unchanged corpus: the vectors saved for this very snapshot, attached with one read.
       if (cacheDir && fingerprint) {
@@ -196,7 +196,7 @@ export class Library {
         if (!current()) return;
         if (saved.ok) {
           const next = index.withVectors(vectorsFromUnits(embedder.model, saved.units, n));
-          await prepareVectorSearch(next, pause);
+          await prepareVectorSearch(next, nextTurn);
           if (!current()) return;
           this.#serve(next);
           this.#coverage = { state: 'on', done: n, total: n };
@@ -207,7 +207,7 @@ export class Library {
             ms: Math.round(performance.now() - t0),
             cache: `unit file: ${saved.bytes} bytes`,
           });
-          void warmTermVectors(next, pause, () => this.#current === next);
+          void warmTermVectors(next, nextTurn, () => this.#current === next);
           await shareHeld(next);
           return;
         }
@@ -231,19 +231,19 @@ export class Library {
         this.options.onEmbedProgress?.(passages, n);
       });
       if (!current()) return;
-      await prepareVectorSearch(next, pause);
+      await prepareVectorSearch(next, nextTurn);
       if (!current()) return;
       this.#serve(next);
       this.#coverage = { state: 'on', done: n, total: n };
-      void warmTermVectors(next, pause, () => this.#current === next);
+      void warmTermVectors(next, nextTurn, () => this.#current === next);
       let note: string | undefined;
       const add = (part: string) => (note = note ? `${note}; ${part}` : part);
       if (shared) add(`store: ${shared.found} vectors found, ${shared.stored} written`);
-      await cache.addMissing(previous, pause);
+      await cache.addMissing(previous, nextTurn);
       cache.retainTouched();
       if (cache.file && cache.dirty) {
         try {
-          const saved = await cache.save(pause);
+          const saved = await cache.save(nextTurn);
           add(`saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`);
         } catch (err) {
           add(`could not be saved: ${(err as Error).message}`);
@@ -321,7 +321,7 @@ export class Library {
         skipped = [...loaded.skipped, ...merged.skipped];
         files = merged.sources.length;
         // Yield once so queries already scheduled finish on the old snapshot.
-        await new Promise((r) => setImmediate(r));
+        await nextTurn();
         const built = await buildSnapshot(merged.sources, this.options.ranking, this.options.offThreadBuildChars);
         next = built.index;
         body = built.body;

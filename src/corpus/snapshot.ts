@@ -17,6 +17,7 @@ import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import { CorpusIndex, INDEX_DATA_VERSION, type IndexData, type RankingOptions } from '../core/corpus-index.js';
 import type { SkippedFile } from '../core/types.js';
+import { nextTurn } from '../next-turn.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 const MAGIC = 'CITEBOT-SNAPSHOT\n';
@@ -101,6 +102,15 @@ export async function saveSnapshot(
   return { file, bytes, ms: performance.now() - t0 };
 }
 
+/**
+ * A snapshot file's body (`v8.serialize(index.toData())`) as a CorpusIndex, read back in steps
+ * with pauses: unpacking takes most of a second at 48,000 passages, and a re-index does it while
+ * answers are served. Throws when the body is not a snapshot of this version.
+ */
+export function indexFromBody(body: Buffer): Promise<CorpusIndex> {
+  return CorpusIndex.fromDataPaced(v8.deserialize(body) as IndexData, nextTurn);
+}
+
 export type LoadResult =
   | { ok: true; index: CorpusIndex; bytes: number; ms: number; skipped: SkippedFile[] }
   | { ok: false; reason: string; missing?: boolean };
@@ -139,9 +149,7 @@ export async function loadSnapshot(dir: string, fingerprint: string): Promise<Lo
   }
   if (crc32(body) !== header.crc32) return { ok: false, reason: 'snapshot is corrupt (checksum mismatch)' };
   try {
-    const data = v8.deserialize(body) as IndexData;
-    // Read back in steps with pauses: a re-index that finds a saved snapshot does this while serving.
-    const index = await CorpusIndex.fromDataPaced(data, () => new Promise<void>((r) => setImmediate(r)));
+    const index = await indexFromBody(body);
     const skipped = Array.isArray(header.skipped) ? header.skipped : [];
     return { ok: true, index, bytes: buf.length, ms: performance.now() - t0, skipped };
   } catch (err) {

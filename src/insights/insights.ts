@@ -22,6 +22,7 @@ import type { QuestionEntry, Store } from '../store/corpus-types.js';
 import type { PickRecord, VoteRecord } from '../store/types.js';
 import { downvotedAnswers } from './downvoted.js';
 import type { InsightsGroup, InsightsReport, InsightsService } from './types.js';
+import { nextTurn } from '../next-turn.js';
 
 /** What the service reads of the store. */
 export type QuestionLog = Pick<Store, 'questionsSince' | 'votesSince' | 'picksSince'>;
@@ -46,8 +47,6 @@ const NARROWINGS = 10;
 /** Distinct questions grouped between two yields to the event loop. */
 const SLICE = 50;
 const DAY_MS = 86_400_000;
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** "2025-07-09 14:05 UTC". */
 function utc(ms: number): string {
@@ -138,7 +137,7 @@ async function group(
 ): Promise<QuestionGroup[]> {
   const grouper = new QuestionGrouper(index);
   for (const [i, d] of plan.similar.entries()) {
-    if (i > 0 && i % SLICE === 0) await tick();
+    if (i > 0 && i % SLICE === 0) await nextTurn();
     grouper.add(d, vectors?.get(d.key));
   }
   for (const d of plan.exact) grouper.addAlone(d);

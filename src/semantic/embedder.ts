@@ -5,6 +5,7 @@
  * model source is passed explicitly, because the library's default would fetch
  * the model from the internet.
  */
+import { nextTurn } from '../next-turn.js';
 
 /** Vectors already known by text (a Map, or a vector cache): the texts found are not embedded again. */
 export interface VectorLookup {
@@ -58,7 +59,7 @@ export async function embedPassages(
   const out: (Float32Array | undefined)[] = new Array<Float32Array | undefined>(texts.length);
   for (let i = 0; i < texts.length; i++) {
     out[i] = known.get(texts[i] as string);
-    if (i % LOOKUP_STEP === LOOKUP_STEP - 1) await new Promise((r) => setImmediate(r));
+    if (i % LOOKUP_STEP === LOOKUP_STEP - 1) await nextTurn();
   }
   const todo = texts.map((t, i) => ({ t, i })).filter(({ i }) => out[i] === undefined);
   const reused = texts.length - todo.length;
@@ -70,7 +71,7 @@ export async function embedPassages(
       out[c.i] = vecs[j];
     });
     onProgress?.(reused + Math.min(k + batch, todo.length), texts.length);
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
   }
   return out.map((v) => v ?? new Float32Array(0));
 }

@@ -357,6 +357,16 @@ export function unitLength(v: Float32Array): Float32Array {
   return v.map((x) => x * inv);
 }
 
+/** knownUnitTexts of `passages`, `every` passages at a time: one map per slice, in order. */
+export function* unitTextSlices(
+  passages: readonly Passage[],
+  units: UnitVectors,
+  every = UNIT_STEP,
+): Generator<Map<string, Float32Array>> {
+  for (let at = 0; at < passages.length; at += every)
+    yield knownUnitTexts(passages, units, at, Math.min(passages.length, at + every));
+}
+
 /** knownUnitTexts of all `passages`, one slice of `every` passages between two yields. */
 export function* knownUnitTextSteps(
   passages: readonly Passage[],
@@ -364,8 +374,7 @@ export function* knownUnitTextSteps(
   every = UNIT_STEP,
 ): Generator<void, Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
-  for (let at = 0; at < passages.length; at += every) {
-    const slice = knownUnitTexts(passages, units, at, Math.min(passages.length, at + every));
+  for (const slice of unitTextSlices(passages, units, every)) {
     for (const [text, v] of slice) if (!out.has(text)) out.set(text, v);
     yield;
   }

@@ -6,10 +6,11 @@
  * checked in chunks, and only the vectors the store lacks are written.
  */
 import type { CorpusIndex } from '../core/corpus-index.js';
-import { knownUnitTexts } from '../core/passage-units.js';
+import { unitTextSlices } from '../core/passage-units.js';
 import type { SharedVectors } from '../store/vector-types.js';
 import type { SemanticEvent } from './library-types.js';
 import { vectorKey } from './vector-cache.js';
+import { nextTurn } from '../next-turn.js';
 
 /**
  * Passages whose unit texts are listed, keyed, checked and (when missing) written at a time, with a
@@ -42,15 +43,14 @@ export async function shareHeldVectors(
   const units = index.vectors?.units;
   const model = index.vectors?.model;
   if (!units || model === undefined) return { checked: 0, written: 0, ms: 0 };
-  const pause = options.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
+  const pause = options.pause ?? nextTurn;
   const confirmed = options.confirmed ?? new Set<string>();
-  const n = index.passages.length;
   const slice = Math.max(1, options.slice ?? SHARE_PASSAGES);
   let checked = 0;
   let written = 0;
-  for (let at = 0; at < n; at += slice) {
+  for (const texts of unitTextSlices(index.passages, units, slice)) {
     if (!still()) return undefined;
-    const chunk = [...knownUnitTexts(index.passages, units, at, Math.min(n, at + slice))]
+    const chunk = [...texts]
       .map(([text, vector]) => ({ key: vectorKey(text), vector }))
       .filter((e) => !confirmed.has(e.key));
     if (chunk.length > 0) {

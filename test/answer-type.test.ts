@@ -47,6 +47,17 @@ describe('the answer type of a question', () => {
     expect(questionShape('Who founded it?').origin).toBe(true);
     expect(questionShape('Who is helping speakers of rare languages?').origin).toBeFalsy();
   });
+
+  it('tells a calendar date from any time, and where something is based from where it is', () => {
+    expect(questionShape('What year did the lab publish it?').calendar).toBe(true);
+    expect(questionShape('on what date was it announced').calendar).toBe(true);
+    expect(questionShape('When did it ship?').calendar).toBeFalsy();
+    expect(questionShape('Where is the company based?').located).toBe(true);
+    expect(questionShape('where does the author work now').located).toBe(true);
+    expect(questionShape('Which country is the lab in?').located).toBe(true);
+    expect(questionShape('Where do developers share code?').located).toBeFalsy();
+    expect(questionShape('where does the training data come from').located).toBeFalsy();
+  });
 });
 
 describe('whether a passage holds an answer of the type', () => {
@@ -81,6 +92,19 @@ describe('whether a passage holds an answer of the type', () => {
     expect(holds('Where should I put a beehive?', 'Put the hive in a sunny spot.')).toBe(true);
     expect(holds('Where should I put a beehive?', 'It should stand sheltered from the wind.')).toBe(true);
     expect(holds('Where should I put a beehive?', 'Beehives are made of wood.')).toBe(false);
+  });
+
+  it('needs a calendar date for "what year", and a named place for where something is based', () => {
+    const year = 'What year did the lab release the model?';
+    expect(holds(year, 'In recent years, labs have released many models.')).toBe(false);
+    expect(holds(year, 'The lab released the model in 2019.')).toBe(true);
+    expect(holds(year, 'It came out three years ago.')).toBe(true);
+    expect(holds('When did labs release models?', 'In recent years, labs have released models.')).toBe(true);
+    const based = 'Where is the Acme Lab based?';
+    expect(holds(based, 'The Acme Lab, run by Ada Lovelace, shares models on a public hub.')).toBe(false);
+    expect(holds(based, 'The Acme Lab, run by volunteers from Kenya, shares its models.')).toBe(true);
+    expect(holds(based, 'The lab is based in a former factory.')).toBe(true);
+    expect(holds('Where is the lab based?', 'Acme Lab shares models across Europe.')).toBe(true);
   });
 
   it('needs someone said to have done it for a founder, and a name or a group otherwise', () => {

@@ -22,8 +22,8 @@ const NUMBER_WORDS =
 /** Units of time, as an alternation. */
 const UNITS = 'years?|months?|weeks?|days?|decades?|centuries|century|hours?|minutes?';
 
-/** A year, a month with a day or year, a decade, a century, "N years ago", "last year", "in recent years". */
-const DATE_RE = new RegExp(
+/** A calendar date: a year or decade, a month with a day or year, a century, "N years ago", "last year". */
+const CALENDAR_RE = new RegExp(
   [
     `\\b(?:1[5-9]\\d\\d|20\\d\\d)s?\\b`,
     `\\b(?:${MONTHS})\\.? \\d{1,2}\\b`,
@@ -33,6 +33,13 @@ const DATE_RE = new RegExp(
     `\\b\\d{1,2}(?:st|nd|rd|th) century\\b`,
     `\\b(?:\\d+|${NUMBER_WORDS}|a|an|a few|several) (?:${UNITS}) (?:ago|earlier|later|before|after)\\b`,
     `\\b(?:last|this|next|past|previous) (?:year|month|week|decade|century|spring|summer|autumn|fall|winter)\\b`,
+  ].join('|'),
+  'iu',
+);
+/** Any date: a calendar date, or a period ("in recent years"), a season, a part of the day, a weekday, a recurrence. */
+const DATE_RE = new RegExp(
+  [
+    CALENDAR_RE.source,
     `\\b(?:in|over|during) (?:the )?(?:recent|past|last|coming) (?:${UNITS})\\b`,
     `\\b(?:yesterday|tomorrow)\\b`,
     // Seasons, parts of the day, weekdays and recurrences: "in late summer", "every week", "at dawn".
@@ -71,6 +78,13 @@ const PEOPLE_RE =
  */
 const PLACE_RE =
   /\b(?:countr(?:y|ies)|cit(?:y|ies)|regions?|continents?|nations?|worldwide|around the world|across the globe|online|on the web|websites?|sites?|platforms?|hubs?|repositor(?:y|ies)|servers?|portals?|stores?|marketplaces?|headquarter(?:s|ed)|based in|located)\b|\b(?:in|on|at|near|beside|inside|outside|under|behind|above|below|next to|close to|away from|sheltered from|facing)\s+(?:an?|the|your|its|their|some|any)\s+\p{L}{3,}/iu;
+/** "based in", "headquartered in": a location said outright. */
+const BASED_RE =
+  /\b(?:based|headquartered|located|situated) (?:in|at|out of)\b|\bheadquarters (?:is|are) in\b/iu;
+/** A name after a preposition of place: "across Africa", "in Paris", "from the United States". */
+const NAMED_PLACE_RE =
+  /(?:^|[^\p{L}])(?:[Ii]n|[Aa]t|[Ff]rom|[Aa]cross|[Tt]hroughout|[Nn]ear|[Ww]ithin|[Oo]ut of) (?:the )?(\p{Lu}[\p{L}’'.-]*)/gu;
+
 /** Sequence words of instructions. */
 const SEQUENCE_RE =
   /\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|after that|afterwards|finally|lastly|step \d+)\b/giu;
@@ -120,6 +134,17 @@ function names(sentence: string, asked: ReadonlySet<string>, initial: boolean): 
 /** Whether any sentence of the texts names someone or something (see `names`). */
 function hasName(texts: readonly string[], asked: ReadonlySet<string>): boolean {
   return texts.some((t) => sentences(t).some((s) => names(s, asked, false).length > 0));
+}
+
+/** Whether a name not of the question follows a preposition of place (see NAMED_PLACE_RE). */
+function namedPlace(texts: readonly string[], asked: ReadonlySet<string>): boolean {
+  for (const text of texts) {
+    for (const m of text.matchAll(NAMED_PLACE_RE)) {
+      const w = normalizeWord(m[1] ?? '').replace(/'s$/u, '');
+      if (!asked.has(w) && !isStopWord(w)) return true;
+    }
+  }
+  return false;
 }
 
 /** "by Stability AI", "backed by Meta": a name after "by"; "Google’s TensorFlow": a name owning a word of the question. */
@@ -186,6 +211,7 @@ export function passageHolds(shape: QuestionShape, passage: PassageText, questio
     case 'amount':
       return found(AMOUNT_RE);
     case 'date':
+      if (shape.calendar) return found(CALENDAR_RE);
       return found(DATE_RE) || (!shape.past && found(WHEN_CLAUSE_RE));
     case 'count':
       return found(COUNT_RE);
@@ -193,6 +219,7 @@ export function passageHolds(shape: QuestionShape, passage: PassageText, questio
       if (shape.origin) return agentNamed([...texts, passage.section ?? ''], asked, shape.verb ?? '');
       return hasName(texts, asked) || found(PEOPLE_RE) || agentNamed([passage.section ?? ''], asked, '');
     case 'place':
+      if (shape.located) return namedPlace(texts, asked) || found(BASED_RE);
       return hasName(texts, asked) || found(PLACE_RE);
     case 'steps':
       return hasSteps(passage);

@@ -14,6 +14,8 @@ export interface QuestionShape {
   type: AnswerType;
   /** date: a past event ("when did…", "what year…"), which needs a date, not a condition. */
   past?: boolean;
+  /** date: a calendar unit is asked for ("what year", "on what date"), which a vague period ("in recent years") does not give. */
+  calendar?: boolean;
   /** person: who founded/created/wrote… something, which needs a name said to have done it. */
   origin?: boolean;
   /** count: "how much" (not money) or a measurement ("how long", "how tall"). */
@@ -22,6 +24,8 @@ export interface QuestionShape {
   setup?: boolean;
   /** The question's own verb after "who" (origin questions), normalised. */
   verb?: string;
+  /** place: where something is based or someone lives, works or comes from, which needs a named place. */
+  located?: boolean;
 }
 
 /** Leading chat filler that hides the question word ("hey, does anyone know when …"). */
@@ -34,6 +38,12 @@ const ORIGIN_VERBS_RE =
   /^(?:co-?)?(?:found|create|invent|write|wrote|written|start|establish|design|develop|build|built|make|made|launch|release|publish|back|fund|own|lead|led|run|ran|head|author|train|discover|devise|introduce|begin|began|come up|came up)/u;
 const ORIGIN_ROLES_RE =
   /\b(?:founders?|creators?|inventors?|authors?|ceo|owners?|designers?|developers? of|makers?|originators?)\b/u;
+/**
+ * "where is X based", "where is X from", "where does X work": the location of an organisation or a
+ * person. Not "where does X come from", which may ask for a source ("the data comes from…").
+ */
+const LOCATED_RE =
+  /^where (?:(?:is|are|was|were) [^?]*\b(?:based|headquartered|located|situated|from)|(?:does|do|did) [^?]*\b(?:live|lives|lived|work|works|worked|operate|operates|reside|resides))\b/u;
 const SETUP_VERBS_RE =
   /^(?:install|set ?up|setup|configure|deploy|run|host|download|get started|start|launch|use|build|compile|upgrade|update|enable|connect|add|integrate)\b/u;
 
@@ -57,12 +67,9 @@ export function questionShape(question: string): QuestionShape {
     return { type: 'amount' };
   // Time: "when …", "what year …", "how long ago …", "since when …".
   if (/^when\b/u.test(q)) return { type: 'date', past: /^when (?:did|was|were|had)\b/u.test(q) };
-  if (
-    /\b(?:what|which|in what|in which) (?:year|years|date|month|day|decade|century|time of year)\b/u.test(
-      q,
-    ) ||
-    /\bhow long ago\b|\bsince when\b|\bon what date\b/u.test(q)
-  )
+  if (/\b(?:what|which|in what|in which|on what|on which) (?:year|date|month|day|decade|century)\b/u.test(q))
+    return { type: 'date', past: true, calendar: true };
+  if (/\b(?:what|which|in what|in which) (?:years|time of year)\b|\bhow long ago\b|\bsince when\b/u.test(q))
     return { type: 'date', past: true };
   // Counts and measures.
   if (/\bhow many\b/u.test(q)) return { type: 'count' };
@@ -87,14 +94,13 @@ export function questionShape(question: string): QuestionShape {
     )
   )
     return { type: 'person' };
-  // Places.
+  // Places: where something is (any place phrase answers), or where it is based, which needs a name.
   if (
-    /^where\b/u.test(q) ||
-    /^(?:in |from )?(?:which|what) (?:country|countries|city|cities|state|region|continent|place|town)\b/u.test(
-      q,
-    )
+    /^(?:in |from )?(?:which|what) (?:country|countries|city|cities|state|region|continent|town)\b/u.test(q)
   )
-    return { type: 'place' };
+    return { type: 'place', located: true };
+  if (/^where\b/u.test(q) || /^(?:in |from )?(?:which|what) place\b/u.test(q))
+    return { type: 'place', ...(LOCATED_RE.test(q) ? { located: true } : {}) };
   // Instructions: "how do I install X", "how to set up X", "steps to …".
   const how =
     /^how (?:do|can|should|would|could|might|must|shall) (?:i|we|you|one)\b(?: (?:go about|best))? ([a-z -]+)/u.exec(

@@ -1,8 +1,10 @@
 /**
- * npm run eval                          both labelled question sets over the corpus folder, side by side:
- *                                       the dev split (test/eval/questions.json) and the test split
- *                                       (test/eval/test-split.json)
- * npm run eval -- --split dev|test|both one split only (default both)
+ * npm run eval                          the labelled question sets over the corpus folder, side by side:
+ *                                       the dev split (test/eval/questions.json), the test split
+ *                                       (test/eval/test-split.json) and the third split, written blind
+ *                                       (test/eval/third-split.json)
+ * npm run eval -- --split dev|test|third|both|all
+ *                                       one split, dev and test (both), or all three (the default)
  * npm run eval -- --misses              … and list the misses
  * npm run eval -- --cranfield [DIR]     Cranfield-1400 (default ../shared/cranfield), with Lunr beside it
  * npm run eval -- --cranfield --prepare only embeds (and caches) the Cranfield texts
@@ -41,6 +43,7 @@ import {
   type SplitSummary,
   summarize,
 } from '../src/eval/questions.js';
+import { evaluateAnswerTypes, parseAnswerTypeSet, renderAnswerTypes } from '../src/eval/answer-types.js';
 import { embedPassages, loadUseLite, USE_LITE } from '../src/semantic/embedder.js';
 import { openEvalStore, sourcesWithStore, storeTeaching } from './lib/eval-store.js';
 import { evalTeach } from './lib/eval-teach.js';
@@ -48,6 +51,8 @@ import { buildLunr } from './lib/peers.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const DEFAULT_CRANFIELD = path.resolve(root, '../shared/cranfield');
+const DEFAULT_CORPUS = path.join(root, 'corpus');
+const ANSWER_TYPE_DEV = path.join(root, 'test/eval/answer-type-dev.json');
 
 // `--cranfield` may come without a folder.
 const argv = process.argv.slice(2);
@@ -59,8 +64,8 @@ const { values } = parseArgs({
   args: argv,
   options: {
     questions: { type: 'string' },
-    split: { type: 'string', default: 'both' },
-    corpus: { type: 'string', default: path.join(root, 'corpus') },
+    split: { type: 'string', default: 'all' },
+    corpus: { type: 'string', default: DEFAULT_CORPUS },
     misses: { type: 'boolean', default: false },
     cranfield: { type: 'string' },
     lexical: { type: 'boolean', default: false },
@@ -76,30 +81,39 @@ const f3 = (x: number) => x.toFixed(3);
 const SPLITS = {
   dev: path.join(root, 'test/eval/questions.json'),
   test: path.join(root, 'test/eval/test-split.json'),
+  third: path.join(root, 'test/eval/third-split.json'),
 } as const;
 
 async function questionSets(): Promise<void> {
   const split = values.split;
-  if (split !== 'dev' && split !== 'test' && split !== 'both') {
-    console.error(`--split must be dev, test or both (not ${JSON.stringify(split)})`);
+  const groups: Record<string, (keyof typeof SPLITS)[]> = {
+    dev: ['dev'],
+    test: ['test'],
+    third: ['third'],
+    both: ['dev', 'test'],
+    all: ['dev', 'test', 'third'],
+  };
+  const chosen = split === undefined ? undefined : groups[split];
+  if (!chosen) {
+    console.error(`--split must be ${Object.keys(groups).join(', ')} (not ${JSON.stringify(split)})`);
     process.exitCode = 2;
     return;
   }
   // --questions FILE evaluates that one file (as the dev column).
   const files: [string, string][] = values.questions
     ? [['questions', values.questions]]
-    : split === 'both'
-      ? [
-          ['dev', SPLITS.dev],
-          ['test', SPLITS.test],
-        ]
-      : [[split, SPLITS[split]]];
+    : chosen.map((name) => [name, SPLITS[name]]);
   const sets = await Promise.all(
     files.map(
       async ([name, file]) =>
         [name, parseQuestionSet(JSON.parse(await readFile(file, 'utf8')), file)] as const,
     ),
   );
+  // The answer-type development set goes with the bundled corpus (not with --questions or --corpus).
+  const typeSet =
+    values.questions || values.corpus !== DEFAULT_CORPUS
+      ? undefined
+      : parseAnswerTypeSet(JSON.parse(await readFile(ANSWER_TYPE_DEV, 'utf8')), ANSWER_TYPE_DEV);
   const loaded = await loadCorpus(values.corpus);
   const opened = values.store ? await openEvalStore() : undefined;
   let index = CorpusIndex.build(
@@ -114,7 +128,11 @@ async function questionSets(): Promise<void> {
     const t = performance.now();
     index = await embedIndex(index, embedder);
     const embedMs = performance.now() - t;
-    const questions = [...new Set(sets.flatMap(([, set]) => set.questions.map((q) => q.q.trim())))];
+    const questions = [
+      ...new Set(
+        [...sets.flatMap(([, set]) => set.questions), ...(typeSet?.questions ?? [])].map((q) => q.q.trim()),
+      ),
+    ];
     const qv = await embedder.embed(questions);
     vectors = new Map(questions.map((q, i) => [q, qv[i] as Float32Array]));
     stage = `lexical + semantic (${embedder.model}; ${plan.kind.length} units, ${plan.texts.length} distinct texts for ${index.passages.length} passages, embedded in ${embedMs.toFixed(0)} ms)`;
@@ -153,6 +171,12 @@ async function questionSets(): Promise<void> {
     summaries.push([name, summarize(r)]);
   }
   console.log(`\n${renderSummaries(summaries)}`);
+  if (typeSet) {
+    console.log(
+      `\nanswer-type dev set (${path.relative(root, ANSWER_TYPE_DEV)}, where the rules were chosen)`,
+    );
+    console.log(renderAnswerTypes(evaluateAnswerTypes(index, typeSet, vectors)));
+  }
 }
 
 async function cranfield(dir: string): Promise<void> {

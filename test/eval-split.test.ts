@@ -1,8 +1,8 @@
 /**
- * Checks the held-out test split (test/eval/test-split.json) without ranking anything:
- * its shape, its counts, that every expected substring pins down exactly one line of
- * its article, that no question repeats (within the split or from questions.json),
- * and that the paraphrase questions reach every section of both articles.
+ * Checks the held-out splits (test/eval/test-split.json, and test/eval/third-split.json, written
+ * blind) without ranking anything: their shape, their counts, that every expected substring pins
+ * down exactly one line of its article, that no question repeats (within a split or from another
+ * question set), and that the paraphrase questions reach every section of both articles.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,15 +12,20 @@ import { parseQuestionSet } from '../src/eval/questions.js';
 const root = path.resolve(import.meta.dirname, '..');
 const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
 
-const raw = JSON.parse(read('test/eval/test-split.json')) as {
+const SETS = ['test/eval/questions.json', 'test/eval/test-split.json', 'test/eval/third-split.json'];
+type RawSet = {
   about?: unknown;
   questions: { kind: string; q: string; topic?: unknown; expect?: [string, string][] }[];
 };
-const set = parseQuestionSet(raw, 'test-split.json');
-const questions = raw.questions;
-const lines = new Map(
-  Object.entries(set.files).map(([key, file]) => [key, read(path.join('corpus', file)).split(/\r?\n/)]),
-);
+const lines = new Map<string, string[]>();
+const linesOf = (file: string) => {
+  let l = lines.get(file);
+  if (!l) {
+    l = read(path.join('corpus', file)).split(/\r?\n/);
+    lines.set(file, l);
+  }
+  return l;
+};
 
 /** Section headings of each article, in order; a section runs to the next heading. */
 const headings: Record<string, string[]> = {
@@ -60,13 +65,21 @@ const headings: Record<string, string[]> = {
   ],
 };
 
-/** 0-based indices of the lines of `key`'s file containing `s`. */
-const linesWith = (key: string, s: string) =>
-  (lines.get(key) ?? []).flatMap((line, i) => (line.includes(s) ? [i] : []));
+/** The minimum counts of a held-out split. */
+const MINIMA = {
+  'test/eval/test-split.json': { paraphrase: 45, lexical: 20, unanswerable: 24, on: 12, off: 1 },
+  'test/eval/third-split.json': { paraphrase: 60, lexical: 24, unanswerable: 30, on: 18, off: 12 },
+};
 
-const ofKind = (kind: string) => questions.filter((q) => q.kind === kind);
+describe.each(Object.entries(MINIMA))('held-out split %s', (rel, min) => {
+  const raw = JSON.parse(read(rel)) as RawSet;
+  const set = parseQuestionSet(raw, rel);
+  const questions = raw.questions;
+  /** 0-based indices of the lines of `key`'s file containing `s`. */
+  const linesWith = (key: string, s: string) =>
+    linesOf(set.files[key] ?? '').flatMap((line, i) => (line.includes(s) ? [i] : []));
+  const ofKind = (kind: string) => questions.filter((q) => q.kind === kind);
 
-describe('held-out test split', () => {
   it('says what it is', () => {
     expect(typeof raw.about).toBe('string');
     expect(String(raw.about)).toMatch(/held-out/i);
@@ -74,12 +87,12 @@ describe('held-out test split', () => {
   });
 
   it('has enough questions of each kind', () => {
-    expect(ofKind('paraphrase').length).toBeGreaterThanOrEqual(45);
-    expect(ofKind('lexical').length).toBeGreaterThanOrEqual(20);
+    expect(ofKind('paraphrase').length).toBeGreaterThanOrEqual(min.paraphrase);
+    expect(ofKind('lexical').length).toBeGreaterThanOrEqual(min.lexical);
     const unanswerable = ofKind('unanswerable');
-    expect(unanswerable.length).toBeGreaterThanOrEqual(24);
-    expect(unanswerable.filter((q) => q.topic === 'on').length).toBeGreaterThanOrEqual(12);
-    expect(unanswerable.filter((q) => q.topic === 'off').length).toBeGreaterThanOrEqual(1);
+    expect(unanswerable.length).toBeGreaterThanOrEqual(min.unanswerable);
+    expect(unanswerable.filter((q) => q.topic === 'on').length).toBeGreaterThanOrEqual(min.on);
+    expect(unanswerable.filter((q) => q.topic === 'off').length).toBeGreaterThanOrEqual(min.off);
     expect(questions.every((q) => ['paraphrase', 'lexical', 'unanswerable'].includes(q.kind))).toBe(true);
   });
 
@@ -97,27 +110,31 @@ describe('held-out test split', () => {
   it('quotes each expected passage verbatim, in exactly one line of its file', () => {
     for (const q of questions) {
       for (const [key, s] of q.expect ?? []) {
-        expect(s.length, `${q.q}: ${s}`).toBeGreaterThanOrEqual(15);
+        expect(s.length, `${q.q}: ${s}`).toBeGreaterThanOrEqual(12);
         expect(linesWith(key, s), `${q.q}: ${key} ${JSON.stringify(s)}`).toHaveLength(1);
       }
     }
   });
 
-  it('repeats no question, within the split or from questions.json', () => {
+  it('repeats no question, within the split or from another question set', () => {
     const norm = (s: string) => s.trim().toLowerCase();
     const seen = new Set<string>();
     for (const q of questions) {
       expect(seen.has(norm(q.q)), q.q).toBe(false);
       seen.add(norm(q.q));
     }
-    const dev = parseQuestionSet(JSON.parse(read('test/eval/questions.json')), 'questions.json');
-    const devTexts = new Set(dev.questions.map((q) => norm(q.q)));
-    expect(questions.filter((q) => devTexts.has(norm(q.q))).map((q) => q.q)).toEqual([]);
+    for (const other of SETS.filter((f) => f !== rel)) {
+      const texts = new Set(parseQuestionSet(JSON.parse(read(other)), other).questions.map((q) => norm(q.q)));
+      expect(
+        questions.filter((q) => texts.has(norm(q.q))).map((q) => q.q),
+        other,
+      ).toEqual([]);
+    }
   });
 
   it('asks a paraphrase question about every section of both articles', () => {
     for (const [key, file] of Object.entries(set.files)) {
-      const text = lines.get(key) ?? [];
+      const text = linesOf(file);
       const names = headings[file] ?? [];
       expect(names.length, file).toBeGreaterThan(0);
       const starts = names.map((h) => {

@@ -20,6 +20,10 @@ const testSet = parseQuestionSet(
   JSON.parse(readFileSync(path.join(root, 'test/eval/test-split.json'), 'utf8')),
   'test-split.json',
 );
+const thirdSet = parseQuestionSet(
+  JSON.parse(readFileSync(path.join(root, 'test/eval/third-split.json'), 'utf8')),
+  'third-split.json',
+);
 const kind = (r: QuestionEval, k: string) => r.byKind.find((x) => x.kind === k);
 
 describe('the labelled question set', () => {
@@ -36,11 +40,12 @@ describe('relevance with the semantic stage on (the default)', async () => {
   const base = CorpusIndex.build((await loadCorpus(path.join(root, 'corpus'))).sources);
   const embedder = await loadUseLite();
   const index = await embedIndex(base, embedder);
-  const questions = [...new Set([set, testSet].flatMap((s) => s.questions.map((q) => q.q.trim())))];
+  const questions = [...new Set([set, testSet, thirdSet].flatMap((s) => s.questions.map((q) => q.q.trim())))];
   const qv = await embedder.embed(questions);
   const vectors = new Map(questions.map((q, i) => [q, qv[i] as Float32Array]));
   const r = evaluateQuestions(index, set, vectors);
   const t = evaluateQuestions(index, testSet, vectors);
+  const b = evaluateQuestions(index, thirdSet, vectors);
 
   it('finds the passage in the top 3 for ≥ 95% of questions that share key words with it', () => {
     expect(hit3Of(r, ['lexical', 'keyword', 'typo'])).toBeGreaterThanOrEqual(0.95);
@@ -67,14 +72,36 @@ describe('relevance with the semantic stage on (the default)', async () => {
     expect(kind(t, 'paraphrase')?.hit1).toBeGreaterThanOrEqual(0.309);
   });
 
-  it('test split: off-topic declined ≥ 60% (target, met); all ≥ 63.6% and on-topic ≥ 53% (targets 70% / 60% not met: measured 65.6% / 55%)', () => {
+  // The test split's declines reach their targets, but the answer-type rules for dates and
+  // located places were refined after reading its misses: the third split is the blind figure.
+  it('test split: unanswerable declined ≥ 70%, off- and on-topic ≥ 60% each (targets, met; not blind: measured 75% / 83% / 70%)', () => {
     expect(t.unanswerable.byTopic.off.declined).toBeGreaterThanOrEqual(0.6);
-    expect(t.unanswerable.declined).toBeGreaterThanOrEqual(0.636);
-    expect(t.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.53);
+    expect(t.unanswerable.declined).toBeGreaterThanOrEqual(0.7);
+    expect(t.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.6);
   });
 
   it('test split: answerable wrongly declined ≤ 16.3% (target 5% not met: measured 14.3%)', () => {
     expect(t.answerable.wronglyDeclined).toBeLessThanOrEqual(0.163);
+  });
+
+  // The third split, written blind (test/eval/third-split.json): the same rule as above.
+  it('third split: shared-word Hit@3 ≥ 0.95 (target, met)', () => {
+    expect(hit3Of(b, ['lexical', 'keyword', 'typo'])).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('third split: paraphrase Hit@3 ≥ 0.468 and Hit@1 ≥ 0.297 (targets 0.65 / 0.45 not met: measured 0.488 / 0.317)', () => {
+    expect(kind(b, 'paraphrase')?.hit3).toBeGreaterThanOrEqual(0.468);
+    expect(kind(b, 'paraphrase')?.hit1).toBeGreaterThanOrEqual(0.297);
+  });
+
+  it('third split: off-topic declined ≥ 60% (target, met); all ≥ 56.5% and on-topic ≥ 46% (targets 70% / 60% not met: measured 58.5% / 48%)', () => {
+    expect(b.unanswerable.byTopic.off.declined).toBeGreaterThanOrEqual(0.6);
+    expect(b.unanswerable.declined).toBeGreaterThanOrEqual(0.565);
+    expect(b.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.46);
+  });
+
+  it('third split: answerable wrongly declined ≤ 14.3% (target 5% not met: measured 12.3%)', () => {
+    expect(b.answerable.wronglyDeclined).toBeLessThanOrEqual(0.143);
   });
 });
 

@@ -58,6 +58,17 @@ describe('the answer type of a question', () => {
     expect(questionShape('Where do developers share code?').located).toBeFalsy();
     expect(questionShape('where does the training data come from').located).toBeFalsy();
   });
+
+  it('reads what "how many" counts', () => {
+    expect(questionShape('How many African languages does it cover?').counted).toEqual([
+      'african',
+      'languages',
+    ]);
+    expect(questionShape('how many stars on github').counted).toEqual(['stars']);
+    expect(questionShape('how many contributors').counted).toEqual(['contributors']);
+    expect(questionShape('How many people use it?').counted).toBeUndefined();
+    expect(questionShape('how many of them are free').counted).toBeUndefined();
+  });
 });
 
 describe('whether a passage holds an answer of the type', () => {
@@ -82,6 +93,14 @@ describe('whether a passage holds an answer of the type', () => {
     expect(holds('How many users does GPT-2 have?', 'GPT-2 was open-source.')).toBe(false);
     expect(holds('How many users does it have?', 'It has 40,000 users.')).toBe(true);
     expect(holds('How many users does it have?', 'Thousands of users rely on it.')).toBe(true);
+  });
+
+  it('needs a number of what "how many" counts, not of something else', () => {
+    const q = 'How many contributors does the library have?';
+    expect(holds(q, 'It once cost millions of dollars to build.')).toBe(false);
+    expect(holds(q, 'Thousands of contributors improve it.')).toBe(true);
+    expect(holds(q, 'It has 1,200 active open-source contributors.')).toBe(true);
+    expect(holds('How many people use the library?', 'Thousands of developers use it.')).toBe(true);
   });
 
   it('takes seasons, parts of the day and recurrences as times, and any phrase of location as a place', () => {

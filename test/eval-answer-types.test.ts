@@ -37,9 +37,9 @@ describe('the answer-type development set', () => {
     expect(all.answerable.hit3).toBe(parts.reduce((s, r) => s + r.answerable.hit3, 0));
   });
 
-  it('declines at least 19 of the 21 questions the articles cannot answer, and answers all the others with their passage', () => {
+  it('declines at least 20 of the 21 questions the articles cannot answer, and answers all the others with their passage', () => {
     const all = rows.at(-1) as AnswerTypeFigures;
-    expect(all.unsaid.declined).toBeGreaterThanOrEqual(19);
+    expect(all.unsaid.declined).toBeGreaterThanOrEqual(20);
     expect(all.answerable.answered).toBe(all.answerable.n);
     expect(all.answerable.hit3).toBe(all.answerable.n);
   });

@@ -136,6 +136,27 @@ function hasName(texts: readonly string[], asked: ReadonlySet<string>): boolean 
   return texts.some((t) => sentences(t).some((s) => names(s, asked, false).length > 0));
 }
 
+/** Words a number may stand apart from what it counts by: "two machine learning frameworks", "thousands of innovators". */
+const COUNT_GAP = 3;
+
+/**
+ * Whether a number counts what the question counts: a match of COUNT_RE followed, within COUNT_GAP
+ * words, by a word with the stem of one of `counted` ("40,000 users", "thousands of innovators").
+ * A number of something else ("millions of dollars" for "how many contributors") does not answer.
+ */
+function countOf(texts: readonly string[], counted: readonly string[]): boolean {
+  const stems = new Set(counted.filter((w) => !isStopWord(w)).flatMap((w) => termsOfToken(w)));
+  for (const text of texts) {
+    const g = new RegExp(COUNT_RE.source, 'giu');
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      const after = tokenize(text.slice(m.index + m[0].length)).slice(0, COUNT_GAP + 1);
+      if (after.some((t) => termsOfToken(t.text).some((term) => stems.has(term)))) return true;
+      if (m[0].length === 0) g.lastIndex++;
+    }
+  }
+  return false;
+}
+
 /** Whether a name not of the question follows a preposition of place (see NAMED_PLACE_RE). */
 function namedPlace(texts: readonly string[], asked: ReadonlySet<string>): boolean {
   for (const text of texts) {
@@ -214,7 +235,7 @@ export function passageHolds(shape: QuestionShape, passage: PassageText, questio
       if (shape.calendar) return found(CALENDAR_RE);
       return found(DATE_RE) || (!shape.past && found(WHEN_CLAUSE_RE));
     case 'count':
-      return found(COUNT_RE);
+      return shape.counted ? countOf(texts, shape.counted) : found(COUNT_RE);
     case 'person':
       if (shape.origin) return agentNamed([...texts, passage.section ?? ''], asked, shape.verb ?? '');
       return hasName(texts, asked) || found(PEOPLE_RE) || agentNamed([passage.section ?? ''], asked, '');

@@ -26,6 +26,8 @@ export interface QuestionShape {
   verb?: string;
   /** place: where something is based or someone lives, works or comes from, which needs a named place. */
   located?: boolean;
+  /** count: the words of what "how many" counts ("how many African languages…" → african, languages), normalised. */
+  counted?: readonly string[];
 }
 
 /** Leading chat filler that hides the question word ("hey, does anyone know when …"). */
@@ -46,6 +48,25 @@ const LOCATED_RE =
   /^where (?:(?:is|are|was|were) [^?]*\b(?:based|headquartered|located|situated|from)|(?:does|do|did) [^?]*\b(?:live|lives|lived|work|works|worked|operate|operates|reside|resides))\b/u;
 const SETUP_VERBS_RE =
   /^(?:install|set ?up|setup|configure|deploy|run|host|download|get started|start|launch|use|build|compile|upgrade|update|enable|connect|add|integrate)\b/u;
+
+/** Words that end what "how many" counts: verbs and auxiliaries, prepositions, pronouns. */
+const COUNTED_END_RE =
+  /^(?:is|are|was|were|be|been|do|does|did|have|has|had|can|could|will|would|should|may|might|must|there|of|in|on|at|for|from|to|with|by|per|that|which|who|i|we|you|they|it|he|she)$/u;
+/** Nouns that count anything (a number of them answers whatever they stand for). */
+const GENERIC_COUNTED_RE = /^(?:people|ppl|persons?|folks|ones|things|times|of|them|users?)$/u;
+
+/**
+ * The words after "how many" that say what is counted: up to three, before a verb, a preposition
+ * or a pronoun ("African languages does…" → "african", "languages"); none when one of them counts
+ * anything ("people", "times"), or when nothing comes before such a word.
+ */
+function countedWords(words: string): string[] | undefined {
+  const list = words.trim().split(' ').filter(Boolean);
+  const end = list.findIndex((w) => COUNTED_END_RE.test(w));
+  const phrase = list.slice(0, Math.min(3, end < 0 ? list.length : end));
+  if (phrase.length === 0 || phrase.some((w) => GENERIC_COUNTED_RE.test(w))) return undefined;
+  return phrase;
+}
 
 /** Reads the answer type from the question's shape. */
 export function questionShape(question: string): QuestionShape {
@@ -72,7 +93,11 @@ export function questionShape(question: string): QuestionShape {
   if (/\b(?:what|which|in what|in which) (?:years|time of year)\b|\bhow long ago\b|\bsince when\b/u.test(q))
     return { type: 'date', past: true };
   // Counts and measures.
-  if (/\bhow many\b/u.test(q)) return { type: 'count' };
+  const many = /\bhow many ((?:[a-z][a-z'-]* ?){1,4})/u.exec(q);
+  if (many) {
+    const counted = countedWords(many[1] ?? '');
+    return { type: 'count', ...(counted ? { counted } : {}) };
+  }
   if (/\bhow much\b/u.test(q)) return { type: 'count', measure: 'much' };
   if (/^how (?:long|tall|big|large|high|far|old|fast|heavy|wide|deep|small|short)\b/u.test(q))
     return { type: 'count', measure: 'size' };

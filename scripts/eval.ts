@@ -356,6 +356,7 @@ async function teach(file: string): Promise<void> {
     teachFile: file,
     rewordingsFile: path.resolve(values.rewordings),
     untaught: { dev: await set(SPLITS.dev), test: await set(SPLITS.test) },
+    ...(existsSync(SPLITS.third) ? { blind: await set(SPLITS.third) } : {}),
     lexical: values.lexical,
   });
 }

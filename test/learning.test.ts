@@ -120,6 +120,29 @@ describe('teaching by terms (semantic stage off)', () => {
     expect(TOOLS.text).toContain(a.passages[0]?.quote.replace(/^…\s?|\s?…$/gu, '').slice(0, 40));
   });
 
+  it('a lift vouches for the kind of answer only when the taught question wants the same kind', async () => {
+    const nano = passageWith('nanoGPT by Andrej Karpathy');
+    const cost = 'how much does the karpathy nanoGPT project cost';
+    const plain = answerQuestion(index, cost);
+    expect(plain.answered).toBe(false);
+    expect(plain.declineReason).toBe("The articles don't say what it costs.");
+    // Taught for what it is: the passage is lifted, but it still names no price.
+    const what = await learned([
+      pick({ question: 'what is the karpathy nanoGPT project', anchors: [anchorOf(nano)] }),
+    ]);
+    const a = answerWith(what, cost);
+    expect(a.learned?.moves.some((m) => m.passageId === nano.id && m.effect === 'lift')).toBe(true);
+    expect(a.answered).toBe(false);
+    expect(a.declineReason).toBe("The articles don't say what it costs.");
+    // Taught for its price by a moderator: the pick says this passage answers that kind of question.
+    const price = await learned([
+      pick({ question: 'how much does the karpathy nanoGPT project cost?', anchors: [anchorOf(nano)] }),
+    ]);
+    const b = answerWith(price, cost);
+    expect(b.answered).toBe(true);
+    expect(b.passages[0]?.passage.id).toBe(nano.id);
+  });
+
   it('undone picks and a user’s pick alone change nothing', async () => {
     const undone = pick({ question: SHARE, undoneAt: NOW - 1000, undoneBy: 'mod-1' });
     const alone = pick({ question: SHARE, byRole: 'user', byUser: 'u1' });

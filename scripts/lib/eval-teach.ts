@@ -3,7 +3,8 @@
  * The picks in FILE are imported into a fresh temporary store (the same checks as
  * `npm run feedback -- import`), loaded back into the learning as a bot would load them, and
  * then the pair set's second wordings (test/eval/rewordings.json: each names the 0-based line of
- * FILE it rewords) and both question splits are asked with and without what was taught.
+ * FILE it rewords) and both question splits are asked with and without what was taught; and the
+ * third split (written blind, no pair set of its own) as questions nobody taught.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,14 @@ import path from 'node:path';
 import type { CorpusIndex } from '../../src/core/corpus-index.js';
 import { embedIndex } from '../../src/corpus/library.js';
 import type { QuestionSet } from '../../src/eval/questions.js';
-import { measureTeaching, type Rewording, type SplitTeaching, type TeachLine } from '../../src/eval/teach.js';
+import {
+  measureTeaching,
+  type Rewording,
+  type SplitTeaching,
+  type TeachLine,
+  type UntaughtFigures,
+  untaughtFigures,
+} from '../../src/eval/teach.js';
 import { AnchorResolver } from '../../src/learning/anchor.js';
 import { Learning } from '../../src/learning/learning.js';
 import { picksFromLines, resolvePickLines } from '../../src/learning/transfer.js';
@@ -28,6 +36,8 @@ export async function evalTeach(options: {
   teachFile: string;
   rewordingsFile: string;
   untaught: Record<'dev' | 'test', QuestionSet>;
+  /** Another question set nobody taught (the third split), measured with and without the picks. */
+  blind?: QuestionSet;
   lexical: boolean;
 }): Promise<void> {
   let { index } = options;
@@ -70,6 +80,18 @@ export async function evalTeach(options: {
         `${bad.length ? ` (${bad.length} lines skipped)` : ''}; ${embedder ? `semantic (${embedder.model})` : 'lexical only'}`,
     );
     console.log(renderTeaching(figures.dev, figures.test));
+    if (options.blind) {
+      const set = options.blind;
+      let vectors: Map<string, Float32Array> | undefined;
+      if (embedder && index.vectors) {
+        const texts = [...new Set(set.questions.map((q) => q.q.trim()))];
+        const made = await embedder.embed(texts);
+        vectors = new Map(texts.map((t, i) => [t, made[i] as Float32Array]));
+      }
+      const without = untaughtFigures(index, set, vectors);
+      const withPicks = teaching ? untaughtFigures(index, set, vectors, teaching) : without;
+      console.log(`\n${renderBlind(without, withPicks)}`);
+    }
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
@@ -124,5 +146,16 @@ function renderTeaching(dev: SplitTeaching, test: SplitTeaching): string {
       (s) => u(s, 'wronglyDeclined'),
       held('wronglyDeclined', -1),
     ),
+  ].join('\n');
+}
+
+/** The third split's untaught figures without → with the picks, each held within TARGETS.untaught or not. */
+function renderBlind(without: UntaughtFigures, withPicks: UntaughtFigures): string {
+  const mark = (ok: boolean) => (ok ? '✔' : '✘');
+  const cell = (k: 'hit3' | 'unanswerableDeclined' | 'wronglyDeclined', sign: 1 | -1) =>
+    `${f2(without[k])} → ${f2(withPicks[k])} ${mark(sign * (withPicks[k] - without[k]) >= -TARGETS.untaught)}`;
+  return [
+    'third split (written blind), untaught: without → with the picks',
+    `  Hit@3 ${cell('hit3', 1)}; unanswerable declined ${cell('unanswerableDeclined', 1)}; answerable wrongly declined ${cell('wronglyDeclined', -1)}`,
   ].join('\n');
 }

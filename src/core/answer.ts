@@ -4,7 +4,7 @@
  */
 import type { CorpusIndex, Hit } from './corpus-index.js';
 import { answerTypeDecline, typeWords } from './answer-type.js';
-import { applyTeaching, type LearnedRanking } from './learned-rank.js';
+import { applyTeaching, type LearnedRanking, liftedForSameType } from './learned-rank.js';
 import { type Sentence, sentencesOf } from './passage-units.js';
 import {
   hybridRank,
@@ -227,8 +227,11 @@ export function answerQuestion(index: CorpusIndex, question: string, options: An
   const composed = hits.map((h) => composePassage(index, h));
   // The answer type (core/answer-type.ts): passages that mention the subject but hold no
   // answer of the kind asked for (a price, a date, a name…) are shown as related instead.
+  // A taught pick vouches for the kind of answer only when its question wants the same kind: a
+  // passage taught for "what is nanoGPT?" still does not say what nanoGPT costs.
+  const vouched = taught?.answers === true && liftedForSameType(q, hits[0], taught);
   const unsaid =
-    options.decide === false || taught?.answers ? undefined : answerTypeDecline(q, composed.slice(0, shown));
+    options.decide === false || vouched ? undefined : answerTypeDecline(q, composed.slice(0, shown));
   if (unsaid) return { ...base, answered: false, passages: [], more: [], suggestions: [], ...unsaid };
   return {
     ...base,

@@ -5,6 +5,7 @@
  * enough taught `none` declines the question. Runs after the hybrid (or lexical) ranking and
  * before the decline rule. Pure.
  */
+import { questionShape } from './question-shape.js';
 import type { CorpusIndex, Hit } from './corpus-index.js';
 import type { AnalysedTerm, NearTaught, TeachingIndex } from './teaching.js';
 import type { LearnedEffects, LearnedMove } from './types.js';
@@ -157,4 +158,17 @@ export function applyTeaching(
     declineReason = declineReasonOf(noneNear);
   }
   return { hits: out, learned, ...(declineReason ? { declineReason } : {}), answers };
+}
+
+/**
+ * Whether `first` was lifted by a taught question that wants the same kind of answer as `question`
+ * (question-shape.ts): only then does the pick vouch for the kind of answer, and the answer-type
+ * check is skipped. A passage taught for "what is nanoGPT?" still does not say what nanoGPT costs.
+ */
+export function liftedForSameType(question: string, first: Hit | undefined, taught: LearnedRanking): boolean {
+  if (!first) return false;
+  const type = questionShape(question).type;
+  return (taught.learned?.moves ?? []).some(
+    (m) => m.effect === 'lift' && m.passageId === first.passage.id && questionShape(m.question).type === type,
+  );
 }

@@ -93,7 +93,8 @@ export function teachingOf(
   return new TeachingIndex(index, taught, settings);
 }
 
-function untaughtFigures(
+/** The figures of a question set nobody taught, asked with `teaching` or without it. */
+export function untaughtFigures(
   index: CorpusIndex,
   set: QuestionSet,
   vectors: ReadonlyMap<string, Float32Array> | undefined,

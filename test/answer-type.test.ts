@@ -31,6 +31,10 @@ describe('the answer type of a question', () => {
     ['Who founded the company?', 'person'],
     ['hey, does anyone know who wrote this library?', 'person'],
     ['Where is the headquarters?', 'place'],
+    ['which licence does the library use?', 'licence'],
+    ['What is the license of the kernel?', 'licence'],
+    ['what is it licensed under', 'licence'],
+    ['What licensing frameworks apply to these projects?', 'other'],
     ['How do I install the package?', 'steps'],
     ['how to set up a cluster', 'steps'],
     ['Is open AI just a passing fad?', 'yesno'],
@@ -131,6 +135,16 @@ describe('whether a passage holds an answer of the type', () => {
     expect(holds('Who created the library?', 'The library was created by Ada Lovelace.')).toBe(true);
     expect(holds('Who created the library?', 'It is popular.', 'The Library (by Acme Labs)')).toBe(true);
     expect(holds('Who keeps the project alive?', 'Volunteers keep the project alive.')).toBe(true);
+  });
+
+  it('needs a named licence for "which licence"', () => {
+    const q = 'Which licence does the library use?';
+    expect(holds(q, 'The library is released under the MIT License.')).toBe(true);
+    expect(holds(q, 'It is licensed under Apache 2.0.')).toBe(true);
+    expect(holds(q, 'It is GPL-licensed.')).toBe(true);
+    expect(holds(q, 'Open-source licenses can be complex.')).toBe(false);
+    expect(holds(q, 'Misunderstanding these licenses can lead to legal trouble.')).toBe(false);
+    expect(holds('Which licence does the Acme library use?', 'The Acme License is short.')).toBe(false);
   });
 
   it('needs instructions for steps', () => {

@@ -74,7 +74,7 @@ describe('relevance with the semantic stage on (the default)', async () => {
 
   // The test split's declines reach their targets, but the answer-type rules for dates and
   // located places were refined after reading its misses: the third split is the blind figure.
-  it('test split: unanswerable declined ≥ 70%, off- and on-topic ≥ 60% each (targets, met; not blind: measured 78% / 83% / 75%)', () => {
+  it('test split: unanswerable declined ≥ 70%, off- and on-topic ≥ 60% each (targets, met; not blind: measured 84% / 83% / 85%)', () => {
     expect(t.unanswerable.byTopic.off.declined).toBeGreaterThanOrEqual(0.6);
     expect(t.unanswerable.declined).toBeGreaterThanOrEqual(0.7);
     expect(t.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.6);
@@ -94,10 +94,10 @@ describe('relevance with the semantic stage on (the default)', async () => {
     expect(kind(b, 'paraphrase')?.hit1).toBeGreaterThanOrEqual(0.297);
   });
 
-  it('third split: off- and on-topic declined ≥ 60% each (targets, met: measured 75% / 60%); all ≥ 63.9% (target 70% not met: measured 65.9%)', () => {
+  it('third split: off- and on-topic declined ≥ 60% each (targets, met: measured 75% / 64%); all ≥ 66.3% (target 70% not met: measured 68.3%)', () => {
     expect(b.unanswerable.byTopic.off.declined).toBeGreaterThanOrEqual(0.6);
     expect(b.unanswerable.byTopic.on.declined).toBeGreaterThanOrEqual(0.6);
-    expect(b.unanswerable.declined).toBeGreaterThanOrEqual(0.639);
+    expect(b.unanswerable.declined).toBeGreaterThanOrEqual(0.663);
   });
 
   it('third split: answerable wrongly declined ≤ 14.3% (target 5% not met: measured 12.3%)', () => {

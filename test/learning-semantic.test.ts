@@ -47,7 +47,11 @@ describe('learning with the semantic stage', { timeout: 90_000 }, async () => {
   });
   const picks = [
     pick(1, { question: 'where do people share trained models' }),
-    pick(2, { question: 'what licence is stable diffusion under', verdict: 'none', anchors: [anchorOf(sd)] }),
+    pick(2, {
+      question: 'can i sell the pictures stable diffusion makes',
+      verdict: 'none',
+      anchors: [anchorOf(sd)],
+    }),
     pick(3, { question: 'Where do people share trained models?', byUser: 'mod-2' }),
   ];
   const learning = new Learning({ embedder, now: () => NOW });
@@ -81,13 +85,13 @@ describe('learning with the semantic stage', { timeout: 90_000 }, async () => {
   });
 
   it('declines a close rewording of a taught none', async () => {
-    const q = 'which licence does stable diffusion use?';
+    const q = 'am i allowed to sell pictures that stable diffusion makes?';
     expect((await ask(q, false)).answered).toBe(true);
     const a = await ask(q, true);
     expect(a.answered).toBe(false);
     expect(a.learned?.declinedBy).toMatchObject({
       pickIds: [2],
-      question: 'what licence is stable diffusion under',
+      question: 'can i sell the pictures stable diffusion makes',
     });
   });
 

@@ -86,10 +86,10 @@ describe('teaching by terms (semantic stage off)', () => {
 
   it('a taught none declines a close rewording, and lowers its passages where it does not decline', async () => {
     const sd = passageWith('Stable Diffusion has revolutionized');
-    const q = 'stable diffusion is under which licence?';
+    const q = 'can i sell pictures stable diffusion makes?';
     expect(answerQuestion(index, q).answered).toBe(true);
     const p = pick({
-      question: 'what licence is stable diffusion under',
+      question: 'can i sell the pictures stable diffusion makes',
       verdict: 'none',
       anchors: [anchorOf(sd)],
     });

@@ -157,6 +157,38 @@ function countOf(texts: readonly string[], counted: readonly string[]): boolean 
   return false;
 }
 
+/** "licensed under Apache", "released under the MIT": a name after a licence's "under". */
+const UNDER_RE =
+  /\b(?:licen[cs]ed|released|published|distributed|available|offered) under (?:the |an? )?([\p{Lu}][\p{L}\p{N}.+-]*)/gu;
+
+/**
+ * Whether a licence is named: a name (see `names`) within the two words before "licence" or
+ * "license" ("the MIT License", "a CreativeML OpenRAIL-M license", "GPL-licensed"), or after
+ * "licensed under". "Open-source licenses" at a sentence's start names none.
+ */
+function namesLicence(texts: readonly string[], asked: ReadonlySet<string>): boolean {
+  for (const text of texts) {
+    for (const s of sentences(text)) {
+      for (const m of s.matchAll(UNDER_RE)) {
+        const w = normalizeWord(m[1] ?? '');
+        if (!asked.has(w) && !isStopWord(w)) return true;
+      }
+      const tokens = tokenize(s);
+      const named = new Set(names(s, asked, false));
+      for (let i = 0; i < tokens.length; i++) {
+        const word = (tokens[i] as (typeof tokens)[number]).text;
+        if (/^licen[cs]e[sd]?$/iu.test(word)) {
+          if (tokens.slice(Math.max(0, i - 2), i).some((b) => named.has(b.text))) return true;
+        } else if (i > 0 && /^\p{Lu}[\p{L}\p{N}.+]*-licen[cs]ed$/u.test(word)) {
+          const owner = normalizeWord(word.replace(/-licen[cs]ed$/iu, ''));
+          if (!asked.has(owner)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 /** Whether a name not of the question follows a preposition of place (see NAMED_PLACE_RE). */
 function namedPlace(texts: readonly string[], asked: ReadonlySet<string>): boolean {
   for (const text of texts) {
@@ -242,6 +274,8 @@ export function passageHolds(shape: QuestionShape, passage: PassageText, questio
     case 'place':
       if (shape.located) return namedPlace(texts, asked) || found(BASED_RE);
       return hasName(texts, asked) || found(PLACE_RE);
+    case 'licence':
+      return namesLicence(texts, asked);
     case 'steps':
       return hasSteps(passage);
     default:

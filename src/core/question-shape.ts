@@ -1,13 +1,13 @@
 /**
  * A question's answer type, read from its shape (see answer-type.ts): amount, date, count,
- * person, place, steps, yes/no, definition or other, with what refines the check; the decline
+ * person, place, licence, steps, yes/no, definition or other, with what refines the check; the decline
  * reason for each type; and the question's words that only name the type.
  */
 import { normalizeWord, tokenize } from './text.js';
 
 /** The kinds of answer a question can want. */
 export type AnswerType =
-  'amount' | 'date' | 'count' | 'person' | 'place' | 'steps' | 'yesno' | 'definition' | 'other';
+  'amount' | 'date' | 'count' | 'person' | 'place' | 'licence' | 'steps' | 'yesno' | 'definition' | 'other';
 
 /** The answer type of a question, with what refines the check and the reason. */
 export interface QuestionShape {
@@ -49,6 +49,10 @@ const LOCATED_RE =
 const SETUP_VERBS_RE =
   /^(?:install|set ?up|setup|configure|deploy|run|host|download|get started|start|launch|use|build|compile|upgrade|update|enable|connect|add|integrate)\b/u;
 
+/** A question asking which licence something is under (not "what licensing issues…", which asks about issues). */
+const LICENCE_RE =
+  /\b(?:what|which)(?: kind of| type of| sort of)? licen[cs]es?\b|\b(?:what|which)(?:'s| is| are| was| were)(?: the| its| their)? licen[cs]es?\b|\bunder (?:what|which)(?: kind of)? licen[cs]e|\b(?:licen[cs]ed|released|published|distributed) under what\b|^(?:what|which)(?:'s| is| are| was| were) [^?]*\blicen[cs]ed under\b/u;
+
 /** Words that end what "how many" counts: verbs and auxiliaries, prepositions, pronouns. */
 const COUNTED_END_RE =
   /^(?:is|are|was|were|be|been|do|does|did|have|has|had|can|could|will|would|should|may|might|must|there|of|in|on|at|for|from|to|with|by|per|that|which|who|i|we|you|they|it|he|she)$/u;
@@ -86,6 +90,8 @@ export function questionShape(question: string): QuestionShape {
     /\bhow (?:expensive|cheap|pricey|costly)\b/u.test(q)
   )
     return { type: 'amount' };
+  // Licences: "what licence is X under", "which license does X use", "what is the license of X".
+  if (LICENCE_RE.test(q)) return { type: 'licence' };
   // Time: "when …", "what year …", "how long ago …", "since when …".
   if (/^when\b/u.test(q)) return { type: 'date', past: /^when (?:did|was|were|had)\b/u.test(q) };
   if (/\b(?:what|which|in what|in which|on what|on which) (?:year|date|month|day|decade|century)\b/u.test(q))
@@ -161,6 +167,8 @@ export function unsaidReason(shape: QuestionShape): string {
       return "The articles don't say who.";
     case 'place':
       return "The articles don't say where.";
+    case 'licence':
+      return "The articles don't say which licence it is under.";
     case 'steps':
       return shape.setup ? "The articles don't say how to set it up." : "The articles don't give the steps.";
     default:
@@ -176,9 +184,11 @@ export function typeWords(question: string): Set<string> {
       ? /^(?:cost|costs|costing|price|prices|priced|pricing|fee|fees|charge|charges|pay|paid|spend|worth|expensive|cheap|pricey|costly|subscription)$/u
       : shape.type === 'date'
         ? /^(?:year|years|date|month|day|decade|century|ago|since)$/u
-        : shape.type === 'steps'
-          ? /^(?:install|set|setup|configure|steps|instructions|guide|tutorial|walkthrough)$/u
-          : undefined;
+        : shape.type === 'licence'
+          ? /^(?:licen[cs]es?|licen[cs]ed|licen[cs]ing)$/u
+          : shape.type === 'steps'
+            ? /^(?:install|set|setup|configure|steps|instructions|guide|tutorial|walkthrough)$/u
+            : undefined;
   const out = new Set<string>();
   for (const t of tokenize(question)) {
     const w = normalizeWord(t.text);

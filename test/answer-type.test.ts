@@ -72,6 +72,8 @@ describe('the answer type of a question', () => {
     expect(questionShape('how many contributors').counted).toEqual(['contributors']);
     expect(questionShape('How many people use it?').counted).toBeUndefined();
     expect(questionShape('how many of them are free').counted).toBeUndefined();
+    expect(questionShape('ok but how many?')).toEqual({ type: 'count' });
+    expect(questionShape('how many 4090s would i need')).toEqual({ type: 'count' });
   });
 });
 

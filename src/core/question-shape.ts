@@ -99,9 +99,9 @@ export function questionShape(question: string): QuestionShape {
   if (/\b(?:what|which|in what|in which) (?:years|time of year)\b|\bhow long ago\b|\bsince when\b/u.test(q))
     return { type: 'date', past: true };
   // Counts and measures.
-  const many = /\bhow many ((?:[a-z][a-z'-]* ?){1,4})/u.exec(q);
+  const many = /\bhow many\b(?: ((?:[a-z][a-z'-]* ?){1,4}))?/u.exec(q);
   if (many) {
-    const counted = countedWords(many[1] ?? '');
+    const counted = many[1] ? countedWords(many[1]) : undefined;
     return { type: 'count', ...(counted ? { counted } : {}) };
   }
   if (/\bhow much\b/u.test(q)) return { type: 'count', measure: 'much' };

@@ -7,11 +7,12 @@
 import { answerQuestion, DEFAULT_RESULTS } from '../core/answer.js';
 import type { CorpusIndex } from '../core/corpus-index.js';
 import type { AnswerType } from '../core/question-shape.js';
+import { checkLabelledSet, type Expected, isExpected } from './questions.js';
 
 /** The answer-type set's file format. */
 export interface AnswerTypeSet {
   files: Record<string, string>;
-  questions: { type: AnswerType; answerable: boolean; q: string; expect?: [string, string][] }[];
+  questions: { type: AnswerType; answerable: boolean; q: string; expect?: Expected[] }[];
 }
 
 /** The figures of one answer type (or of all of them). */
@@ -25,23 +26,13 @@ export interface AnswerTypeFigures {
 
 /** Validates the parsed file; throws an error naming the bad entry. */
 export function parseAnswerTypeSet(json: unknown, source = 'answer-type set'): AnswerTypeSet {
-  const d = json as AnswerTypeSet;
-  if (!d || typeof d !== 'object' || !Array.isArray(d.questions) || typeof d.files !== 'object') {
-    throw new Error(`${source}: expected an object with "files" and "questions"`);
-  }
-  d.questions.forEach((q, i) => {
-    const at = `${source}: question ${i + 1}`;
-    if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${at} has no text`);
+  return checkLabelledSet<AnswerTypeSet['questions'][number], AnswerTypeSet>(json, source, (q, at) => {
     if (typeof q.type !== 'string') throw new Error(`${at} (${JSON.stringify(q.q)}) has no type`);
     if (typeof q.answerable !== 'boolean')
       throw new Error(`${at} (${JSON.stringify(q.q)}) has no "answerable" true or false`);
     if (q.answerable && (!Array.isArray(q.expect) || q.expect.length === 0))
       throw new Error(`${at} (${JSON.stringify(q.q)}) is answerable but has no expected passage`);
-    for (const [f] of q.expect ?? []) {
-      if (!(f in d.files)) throw new Error(`${at} names unknown file key ${JSON.stringify(f)}`);
-    }
   });
-  return d;
 }
 
 /** Evaluates the set: one row per answer type in the file's order, then `all`. */
@@ -74,12 +65,7 @@ export function evaluateAnswerTypes(
       r.answerable.n++;
       if (!a.answered) continue;
       r.answerable.answered++;
-      const hit = a.passages.some((p) =>
-        (item.expect ?? []).some(
-          ([f, snippet]) => p.passage.origin.file === set.files[f] && p.passage.text.includes(snippet),
-        ),
-      );
-      if (hit) r.answerable.hit3++;
+      if (a.passages.some((p) => isExpected(p.passage, item.expect, set.files))) r.answerable.hit3++;
     }
   }
   const all = rows.get('all');

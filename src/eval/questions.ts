@@ -19,7 +19,7 @@ export type QuestionKind = 'lexical' | 'paraphrase' | 'typo' | 'keyword' | 'unan
 /** The question-set file format (test/eval/questions.json). */
 export interface QuestionSet {
   files: Record<string, string>;
-  questions: { kind: QuestionKind; q: string; expect?: [string, string][]; topic?: 'on' | 'off' }[];
+  questions: { kind: QuestionKind; q: string; expect?: Expected[]; topic?: 'on' | 'off' }[];
 }
 
 export interface KindFigures {
@@ -49,28 +49,54 @@ export interface QuestionEval {
   shrunk: { answers: number; of: number; meanCut: number };
 }
 
-/** Validates the parsed question-set file; throws an error naming the bad entry. */
-export function parseQuestionSet(json: unknown, source = 'question set'): QuestionSet {
-  const d = json as QuestionSet;
+/** An expected passage: [file key, a verbatim piece of its text]. */
+export type Expected = [string, string];
+
+/** Whether `passage` is one of `expect` (in the file its key names, holding the piece). */
+export function isExpected(
+  passage: Passage,
+  expect: readonly Expected[] | undefined,
+  files: Readonly<Record<string, string>>,
+): boolean {
+  return (expect ?? []).some(
+    ([f, piece]) => passage.origin.file === files[f] && passage.text.includes(piece),
+  );
+}
+
+/**
+ * Checks what every labelled set has (an object with `files` and `questions`, each question's text,
+ * the file keys it expects) and, through `check`, what a kind of set adds; throws an error naming
+ * the bad entry (`check` gets "SOURCE: question N" to begin its messages with).
+ */
+export function checkLabelledSet<
+  Q extends { q: unknown; expect?: readonly Expected[] },
+  S extends { files: Record<string, string>; questions: Q[] },
+>(json: unknown, source: string, check: (q: Q, at: string) => void): S {
+  const d = json as S;
   if (!d || typeof d !== 'object' || !Array.isArray(d.questions) || typeof d.files !== 'object') {
     throw new Error(`${source}: expected an object with "files" and "questions"`);
   }
   d.questions.forEach((q, i) => {
-    if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${source}: question ${i + 1} has no text`);
-    if (q.kind !== 'unanswerable' && (!Array.isArray(q.expect) || q.expect.length === 0)) {
-      throw new Error(`${source}: question ${i + 1} (${JSON.stringify(q.q)}) has no expected passage`);
-    }
-    if (q.topic !== undefined && q.topic !== 'on' && q.topic !== 'off') {
-      throw new Error(
-        `${source}: question ${i + 1} has topic ${JSON.stringify(q.topic)} (expected "on" or "off")`,
-      );
-    }
+    const at = `${source}: question ${i + 1}`;
+    if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${at} has no text`);
+    check(q, at);
     for (const [f] of q.expect ?? []) {
-      if (!(f in d.files))
-        throw new Error(`${source}: question ${i + 1} names unknown file key ${JSON.stringify(f)}`);
+      if (!(f in d.files)) throw new Error(`${at} names unknown file key ${JSON.stringify(f)}`);
     }
   });
   return d;
+}
+
+/** Validates the parsed question-set file; throws an error naming the bad entry. */
+export function parseQuestionSet(json: unknown, source = 'question set'): QuestionSet {
+  return checkLabelledSet<QuestionSet['questions'][number], QuestionSet>(json, source, (q, at) => {
+    if (q.kind !== 'unanswerable' && (!Array.isArray(q.expect) || q.expect.length === 0)) {
+      throw new Error(`${at} (${JSON.stringify(q.q)}) has no expected passage`);
+    }
+    if (q.topic !== undefined && q.topic !== 'on' && q.topic !== 'off') {
+      throw new Error(`${at} has topic ${JSON.stringify(q.topic)} (expected "on" or "off")`);
+    }
+  });
 }
 
 const RANK_DEPTH = 10;
@@ -124,9 +150,9 @@ export function evaluateQuestions(
       if (!declined) misses.push({ kind: item.kind, q: item.q, rank: null, declined });
       continue;
     }
-    const matches = (p: Passage) =>
-      (item.expect ?? []).some(([f, snippet]) => p.origin.file === set.files[f] && p.text.includes(snippet));
-    const idx = [...ranked.passages, ...ranked.more].findIndex((ap) => matches(ap.passage));
+    const idx = [...ranked.passages, ...ranked.more].findIndex((ap) =>
+      isExpected(ap.passage, item.expect, set.files),
+    );
     const rank = idx >= 0 ? idx + 1 : null;
     const shown = idx >= 0 && idx < ranked.passages.length;
     if (shown && rank === 1) a.hit1++;

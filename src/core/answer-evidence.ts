@@ -111,6 +111,12 @@ function sentences(text: string): string[] {
   return text.split(/(?<=[.!?…])\s+|\n+/u).filter((s) => s.trim());
 }
 
+/** Whether a word (possessive dropped) is neither a word of the question nor a stop word. */
+function newWord(word: string, asked: ReadonlySet<string>): boolean {
+  const w = normalizeWord(word).replace(/'s$/u, '');
+  return !asked.has(w) && !isStopWord(w);
+}
+
 /**
  * Capitalised words that are names: not a sentence's first word (unless `initial`), not a
  * stop word, not a word of the question. "Andrej Karpathy", "DeepMind", "IBM", "nanoGPT".
@@ -124,8 +130,7 @@ function names(sentence: string, asked: ReadonlySet<string>, initial: boolean): 
     first = false;
     if (!/\p{Lu}/u.test(t.text)) continue;
     if (opens && !initial) continue;
-    const w = normalizeWord(t.text).replace(/'s$/u, '');
-    if (asked.has(w) || isStopWord(w) || w === 'i') continue;
+    if (!newWord(t.text, asked) || normalizeWord(t.text) === 'i') continue;
     out.push(t.text);
   }
   return out;
@@ -170,8 +175,7 @@ function namesLicence(texts: readonly string[], asked: ReadonlySet<string>): boo
   for (const text of texts) {
     for (const s of sentences(text)) {
       for (const m of s.matchAll(UNDER_RE)) {
-        const w = normalizeWord(m[1] ?? '');
-        if (!asked.has(w) && !isStopWord(w)) return true;
+        if (newWord(m[1] ?? '', asked)) return true;
       }
       const tokens = tokenize(s);
       const named = new Set(names(s, asked, false));
@@ -193,8 +197,7 @@ function namesLicence(texts: readonly string[], asked: ReadonlySet<string>): boo
 function namedPlace(texts: readonly string[], asked: ReadonlySet<string>): boolean {
   for (const text of texts) {
     for (const m of text.matchAll(NAMED_PLACE_RE)) {
-      const w = normalizeWord(m[1] ?? '').replace(/'s$/u, '');
-      if (!asked.has(w) && !isStopWord(w)) return true;
+      if (newWord(m[1] ?? '', asked)) return true;
     }
   }
   return false;
@@ -207,8 +210,7 @@ function agentNamed(texts: readonly string[], asked: ReadonlySet<string>, verb: 
     for (const s of sentences(text)) {
       const by = /\bby (?:the )?([\p{Lu}][\p{L}\p{N}’'·.-]*)/gu;
       for (let m = by.exec(s); m; m = by.exec(s)) {
-        const w = normalizeWord(m[1] ?? '').replace(/'s$/u, '');
-        if (!asked.has(w) && !isStopWord(w)) return true;
+        if (newWord(m[1] ?? '', asked)) return true;
       }
       const owns = /([\p{Lu}][\p{L}\p{N}·.-]*)[’']s ([\p{L}\p{N}-]+)/gu;
       for (let m = owns.exec(s); m; m = owns.exec(s)) {

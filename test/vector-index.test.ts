@@ -91,6 +91,17 @@ describe('the vector index', () => {
     expect(await vectorIndexOf.inSlices(vectors, 500, () => Promise.resolve())).toBe(vectorIndexOf(vectors));
   });
 
+  it('finds the same nearest vectors with the WebAssembly scan and int8 shortlist as in JavaScript alone', () => {
+    const plain = VectorIndex.build(vectors, { rerank: 200, kernels: false });
+    let same = 0;
+    for (const q of queries) {
+      const mine = new Set(plain.search(q, 10).map((h) => h.id));
+      same += index.search(q, 10).filter((h) => mine.has(h.id)).length;
+      for (const h of index.search(q, 3)) expect(h.score).toBeCloseTo(plain.cosine(q, h.id), 6);
+    }
+    expect(same / (queries.length * 10)).toBeGreaterThanOrEqual(0.98);
+  });
+
   it('adds the lexical candidates to the nearest ones, once each, with their cosine', () => {
     const q = queries[2] as Float32Array;
     const far = index.searchExact(q, vectors.length).at(-1)?.id as number;

@@ -5,11 +5,15 @@
  * dimension, packed 32 to a word. A query first ranks every vector by the Hamming distance of
  * the codes (xor + popcount: 16 words for 512 dimensions, about 30× less work than a float dot
  * product), selects the `rerank` closest with a counting pass over the distances (no sort), and
- * re-scores those candidates with the exact cosine. The vectors themselves are referenced, not
+ * re-scores those candidates with the exact cosine. Where WebAssembly SIMD runs (vector-kernels.ts)
+ * the scan runs there, and the candidates are first ranked by int8 copies of their vectors, so only
+ * the best of them get the exact float cosine. The vectors themselves are referenced, not
  * copied: the index adds only the codes (dim / 8 bytes per vector). Pure: no I/O.
  */
 
 /** A vector id (its position in the build list) with its exact cosine to the query. */
+import { quantise, VectorKernels } from './vector-kernels.js';
+
 export interface VectorHit {
   id: number;
   score: number;
@@ -18,9 +22,14 @@ export interface VectorHit {
 export interface VectorIndexOptions {
   /** Candidates re-scored exactly per query (more = better recall, slower). */
   rerank: number;
+  /** Scan and shortlist in WebAssembly where it runs (vector-kernels.ts); false: JavaScript only. */
+  kernels: boolean;
 }
 
-export const DEFAULT_VECTOR_INDEX: Readonly<VectorIndexOptions> = Object.freeze({ rerank: 1024 });
+export const DEFAULT_VECTOR_INDEX: Readonly<VectorIndexOptions> = Object.freeze({
+  rerank: 1024,
+  kernels: true,
+});
 
 /** Dot product of two equal-length vectors (cosine for unit vectors). */
 export function dot(a: Float32Array, b: Float32Array): number {
@@ -40,16 +49,44 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s0 + s1 + s2 + s3;
 }
 
-/** Writes the sign bits of `v − mean` into `out` from word `at`. */
+/** Scratch for `encode`: mean − v as float32, read back as its bit patterns (the sign bit). */
+let scratch = new Float32Array(512);
+let scratchBits = new Int32Array(scratch.buffer);
+
+/**
+ * Writes the sign bits of `v − mean` into `out` from word `at`: bit 1 where v > mean, read off the
+ * sign of mean − v (no branch on each component, whose signs are as good as random).
+ */
 function encode(v: Float32Array, mean: Float32Array, dim: number, out: Int32Array, at: number): void {
+  if (scratch.length < dim) {
+    scratch = new Float32Array(dim);
+    scratchBits = new Int32Array(scratch.buffer);
+  }
+  for (let j = 0; j < dim; j++) scratch[j] = (mean[j] as number) - (v[j] as number);
   const words = Math.ceil(dim / 32);
   for (let w = 0; w < words; w++) {
     let bits = 0;
     const base = w * 32;
     const end = Math.min(32, dim - base);
-    for (let b = 0; b < end; b++) if ((v[base + b] as number) > (mean[base + b] as number)) bits |= 1 << b;
+    for (let b = 0; b < end; b++) bits |= ((scratchBits[base + b] as number) >>> 31) << b;
     out[at + w] = bits;
   }
+}
+
+/**
+ * Adds the vectors `from`…`to` of the sum's length into `sum`; returns how many it added. (Out of
+ * the generator that calls it, whose own loops V8 optimises less well.)
+ */
+function addUp(vectors: readonly Float32Array[], from: number, to: number, sum: Float64Array): number {
+  const dim = sum.length;
+  let added = 0;
+  for (let id = from; id < to; id++) {
+    const v = vectors[id] as Float32Array;
+    if (v.length !== dim) continue;
+    for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) + (v[j] as number);
+    added++;
+  }
+  return added;
 }
 
 /** The set bits of each byte of `x`, one count (0–8) per byte. */
@@ -95,11 +132,21 @@ export class VectorIndex {
   readonly #valid: Uint8Array;
   /** 1 / length of each vector (0 for a zero vector), for the exact cosine. */
   readonly #inverseNorm: Float32Array;
+  /** The WebAssembly scan and int8 vectors, where they run; undefined: the JavaScript loops. */
+  readonly #kernels: VectorKernels | undefined;
+  /** Per vector: the factor of its int8 copy (see `quantise`), times 1 / its length. */
+  readonly #int8Scale: Float32Array;
 
   private constructor(
     vectors: readonly Float32Array[],
     options: VectorIndexOptions,
-    parts: { dim: number; mean: Float32Array; codes: Int32Array },
+    parts: {
+      dim: number;
+      mean: Float32Array;
+      codes: Int32Array;
+      kernels: VectorKernels | undefined;
+      int8Scale: Float32Array;
+    },
   ) {
     this.#vectors = vectors;
     this.size = vectors.length;
@@ -108,12 +155,14 @@ export class VectorIndex {
     this.#mean = parts.mean;
     this.#words = Math.ceil(parts.dim / 32);
     this.#codes = parts.codes;
+    this.#kernels = parts.kernels;
     this.#distance = new Uint16Array(this.size);
     this.#valid = Uint8Array.from(vectors, (v) => (v.length === parts.dim ? 1 : 0));
     this.#inverseNorm = Float32Array.from(vectors, (v) => {
       const n = Math.sqrt(dot(v, v));
       return n > 0 ? 1 / n : 0;
     });
+    this.#int8Scale = parts.int8Scale.map((f, id) => f * (this.#inverseNorm[id] as number));
   }
 
   /**
@@ -129,25 +178,27 @@ export class VectorIndex {
     const sum = new Float64Array(dim);
     let counted = 0;
     for (let at = 0; at < vectors.length; at += slice) {
-      for (const v of vectors.slice(at, at + slice)) {
-        if (v.length !== dim) continue;
-        for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) + (v[j] as number);
-        counted++;
-      }
+      counted += addUp(vectors, at, Math.min(vectors.length, at + slice), sum);
       yield;
     }
     const mean = Float32Array.from(sum, (m) => (counted ? m / counted : 0));
     const words = Math.ceil(dim / 32);
-    const codes = new Int32Array(vectors.length * words);
+    const kernels = options.kernels
+      ? VectorKernels.create(vectors.length, words, dim, options.rerank)
+      : undefined;
+    const codes = kernels ? kernels.codes : new Int32Array(vectors.length * words);
+    const int8Scale = new Float32Array(kernels ? vectors.length : 0);
     for (let at = 0; at < vectors.length; at += slice) {
       const end = Math.min(vectors.length, at + slice);
       for (let id = at; id < end; id++) {
         const v = vectors[id] as Float32Array;
-        if (v.length === dim) encode(v, mean, dim, codes, id * words);
+        if (v.length !== dim) continue;
+        encode(v, mean, dim, codes, id * words);
+        if (kernels) int8Scale[id] = quantise(v, kernels.int8, id * dim);
       }
       yield;
     }
-    return new VectorIndex(vectors, options, { dim, mean, codes });
+    return new VectorIndex(vectors, options, { dim, mean, codes, kernels, int8Scale });
   }
 
   /** Builds the index over `vectors` (unit length; a vector of another length is never found). */
@@ -188,14 +239,16 @@ export class VectorIndex {
     const q = new Int32Array(words);
     this.#encode(query, q, 0);
     const codes = this.#codes;
-    const distance = this.#distance;
+    const kernels = this.#kernels;
+    const distance = kernels ? kernels.hamming(q) : this.#distance;
     const valid = this.#valid;
     const size = this.size;
     const excluded = this.dim + 1;
     const histogram = new Uint32Array(this.dim + 2);
     for (let id = 0, o = 0; id < size; id++, o += words) {
       let h = excluded;
-      if (valid[id] === 1 && (filter === undefined || filter(id))) h = hamming(codes, o, q, words);
+      if (valid[id] === 1 && (filter === undefined || filter(id)))
+        h = kernels ? (distance[id] as number) : hamming(codes, o, q, words);
       distance[id] = h;
       histogram[h] = (histogram[h] as number) + 1;
     }
@@ -215,7 +268,25 @@ export class VectorIndex {
         atBound--;
       }
     }
-    return this.#rescore(query, candidates, k);
+    return this.#rescore(query, this.#int8Shortlist(query, candidates, k), k);
+  }
+
+  /**
+   * Of `candidates`, the best `k` plus a quarter (ties kept in id order) by the int8 dot product,
+   * where the kernels run; all of them otherwise. The int8 copies rank as the floats do but for
+   * near-ties, which the margin leaves to the exact cosine.
+   */
+  #int8Shortlist(query: Float32Array, candidates: number[], k: number): number[] {
+    const kernels = this.#kernels;
+    const keep = k + Math.ceil(k / 4);
+    if (!kernels || candidates.length <= keep || candidates.length > kernels.maxIds) return candidates;
+    const q8 = new Int8Array(this.dim);
+    quantise(query, q8, 0);
+    const dots = kernels.dots(q8, candidates);
+    const scale = this.#int8Scale;
+    const order = candidates.map((id, i) => ({ id, s: (dots[i] as number) * (scale[id] as number) }));
+    order.sort((a, b) => b.s - a.s || a.id - b.id);
+    return order.slice(0, keep).map((o) => o.id);
   }
 
   /** The exact answer: every (accepted) vector scored. For tests and recall measurements. */

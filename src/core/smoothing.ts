@@ -137,28 +137,30 @@ export function smoothScores(
  */
 export function similarities(vectors: readonly TermVector[]): Float64Array {
   const n = vectors.length;
+  // Per term, the candidates that have it and their weights, in candidate order.
   const postings = new Map<number, number[]>();
   vectors.forEach((v, c) => {
     for (let i = 0; i < v.ids.length; i++) {
       const id = v.ids[i] as number;
+      const w = v.weights[i] as number;
       const list = postings.get(id);
-      if (list) list.push(c, i);
-      else postings.set(id, [c, i]);
+      if (list) list.push(c, w);
+      else postings.set(id, [c, w]);
     }
   });
+  // Each pair once, into the upper triangle (ca < cb), then mirrored.
   const sims = new Float64Array(n * n);
   for (const list of postings.values()) {
     if (list.length < 4) continue;
     for (let a = 0; a < list.length; a += 2) {
-      const ca = list[a] as number;
-      const wa = (vectors[ca] as TermVector).weights[list[a + 1] as number] as number;
+      const row = (list[a] as number) * n;
+      const wa = list[a + 1] as number;
       for (let b = a + 2; b < list.length; b += 2) {
-        const cb = list[b] as number;
-        const s = wa * ((vectors[cb] as TermVector).weights[list[b + 1] as number] as number);
-        sims[ca * n + cb] = (sims[ca * n + cb] as number) + s;
-        sims[cb * n + ca] = (sims[cb * n + ca] as number) + s;
+        const at = row + (list[b] as number);
+        sims[at] = (sims[at] as number) + wa * (list[b + 1] as number);
       }
     }
   }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sims[j * n + i] = sims[i * n + j] as number;
   return sims;
 }

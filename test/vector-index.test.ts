@@ -102,6 +102,22 @@ describe('the vector index', () => {
     expect(same / (queries.length * 10)).toBeGreaterThanOrEqual(0.98);
   });
 
+  it('leaves vectors of another length and ids the filter refuses out of the WebAssembly scan too', () => {
+    const mixed = vectors.map((v, id) => (id % 97 === 0 ? v.subarray(0, 32) : v));
+    const even = (id: number) => id % 2 === 0;
+    for (const kernels of [true, false]) {
+      const ix = VectorIndex.build(mixed, { rerank: 200, kernels });
+      for (const q of queries.slice(0, 10)) {
+        const all = ix.search(q, 20).map((h) => h.id);
+        const filtered = ix.search(q, 20, even).map((h) => h.id);
+        expect(all).toHaveLength(20);
+        expect(all.filter((id) => id % 97 === 0)).toEqual([]);
+        expect(filtered.filter((id) => id % 97 === 0 || !even(id))).toEqual([]);
+        expect(filtered[0]).toBe(ix.searchExact(q, 1, even)[0]?.id);
+      }
+    }
+  });
+
   it('adds the lexical candidates to the nearest ones, once each, with their cosine', () => {
     const q = queries[2] as Float32Array;
     const far = index.searchExact(q, vectors.length).at(-1)?.id as number;

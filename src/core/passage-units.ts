@@ -286,11 +286,26 @@ export function passageSimilarityTo(units: UnitVectors, query: Float32Array, p: 
   const { dim, data } = units;
   return evidenceOf(units, p, (row) => {
     if (query.length !== dim) return 0;
-    const o = row * dim;
-    let c = 0;
-    for (let i = 0; i < dim; i++) c += (data[o + i] as number) * (query[i] as number);
-    return c;
+    return dotAt(data, row * dim, query);
   });
+}
+
+/** The dot product of `q` with the `q.length` values of `data` from `o` (four sums, for speed). */
+function dotAt(data: Float32Array, o: number, q: Float32Array): number {
+  const n = q.length;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += (data[o + i] as number) * (q[i] as number);
+    s1 += (data[o + i + 1] as number) * (q[i + 1] as number);
+    s2 += (data[o + i + 2] as number) * (q[i + 2] as number);
+    s3 += (data[o + i + 3] as number) * (q[i + 3] as number);
+  }
+  for (; i < n; i++) s0 += (data[o + i] as number) * (q[i] as number);
+  return s0 + s1 + s2 + s3;
 }
 
 /** Passage p's evidence from the similarity of each of its rows (`similarity(row)`). */

@@ -130,6 +130,8 @@ export class VectorIndex {
   readonly #distance: Uint16Array;
   /** 1 for a vector of the index's dimension, 0 for one that can't be searched. */
   readonly #valid: Uint8Array;
+  /** Whether every vector has the index's dimension (the scan then needs no per-id check). */
+  readonly #allValid: boolean;
   /** 1 / length of each vector (0 for a zero vector), for the exact cosine. */
   readonly #inverseNorm: Float32Array;
   /** The WebAssembly scan and int8 vectors, where they run; undefined: the JavaScript loops. */
@@ -158,6 +160,7 @@ export class VectorIndex {
     this.#kernels = parts.kernels;
     this.#distance = new Uint16Array(this.size);
     this.#valid = Uint8Array.from(vectors, (v) => (v.length === parts.dim ? 1 : 0));
+    this.#allValid = this.#valid.every((x) => x === 1);
     this.#inverseNorm = Float32Array.from(vectors, (v) => {
       const n = Math.sqrt(dot(v, v));
       return n > 0 ? 1 / n : 0;
@@ -245,12 +248,19 @@ export class VectorIndex {
     const size = this.size;
     const excluded = this.dim + 1;
     const histogram = new Uint32Array(this.dim + 2);
-    for (let id = 0, o = 0; id < size; id++, o += words) {
-      let h = excluded;
-      if (valid[id] === 1 && (filter === undefined || filter(id)))
-        h = kernels ? (distance[id] as number) : hamming(codes, o, q, words);
-      distance[id] = h;
-      histogram[h] = (histogram[h] as number) + 1;
+    if (kernels && filter === undefined && this.#allValid) {
+      for (let id = 0; id < size; id++) {
+        const h = distance[id] as number;
+        histogram[h] = (histogram[h] as number) + 1;
+      }
+    } else {
+      for (let id = 0, o = 0; id < size; id++, o += words) {
+        let h = excluded;
+        if (valid[id] === 1 && (filter === undefined || filter(id)))
+          h = kernels ? (distance[id] as number) : hamming(codes, o, q, words);
+        distance[id] = h;
+        histogram[h] = (histogram[h] as number) + 1;
+      }
     }
     // The smallest distance bound that admits `rerank` candidates (ties at the bound are cut).
     const want = Math.max(this.options.rerank, k);
@@ -284,9 +294,20 @@ export class VectorIndex {
     quantise(query, q8, 0);
     const dots = kernels.dots(q8, candidates);
     const scale = this.#int8Scale;
-    const order = candidates.map((id, i) => ({ id, s: (dots[i] as number) * (scale[id] as number) }));
-    order.sort((a, b) => b.s - a.s || a.id - b.id);
-    return order.slice(0, keep).map((o) => o.id);
+    const n = candidates.length;
+    const score = new Float64Array(n);
+    for (let i = 0; i < n; i++) score[i] = (dots[i] as number) * (scale[candidates[i] as number] as number);
+    // The keep-th best score, then every candidate above it and, in id order, enough of those at it
+    // (candidates come in id order; the caller sorts what it gets by the exact cosine).
+    const threshold = score.slice().sort()[n - keep] as number;
+    let atThreshold = keep;
+    for (let i = 0; i < n; i++) if ((score[i] as number) > threshold) atThreshold--;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = score[i] as number;
+      if (s > threshold || (s === threshold && atThreshold-- > 0)) out.push(candidates[i] as number);
+    }
+    return out;
   }
 
   /** The exact answer: every (accepted) vector scored. For tests and recall measurements. */

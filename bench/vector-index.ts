@@ -1,7 +1,8 @@
 /**
  * Vector search at scale: recall@10 against the exact answer and µs per query for the
- * binary-code index (src/core/vector-index.ts) at several rerank sizes, and for a plain
- * int8-quantised full scan, over synthetic unit vectors of 512 dimensions.
+ * binary-code index (src/core/vector-index.ts) at several rerank sizes, with and without its
+ * WebAssembly kernels, and for a plain int8-quantised full scan, over synthetic unit vectors of
+ * 512 dimensions.
  *
  *   npx tsx bench/vector-index.ts [--sizes 50000,200000] [--queries 200] [--kind clustered|random]
  *
@@ -103,15 +104,19 @@ for (const size of values.sizes.split(',').map(Number)) {
   console.log(
     `${values.kind} n=${size}: build ${buildMs.toFixed(0)} ms; exact float scan ${exactUs.toFixed(0)} µs/query`,
   );
-  for (const rerank of values.rerank.split(',').map(Number)) {
-    const ix = VectorIndex.build(base, { rerank });
-    for (const q of qs.slice(0, 10)) ix.search(q, 10);
-    t = performance.now();
-    const got = qs.map((q) => ix.search(q, 10).map((h) => h.id));
-    const us = ((performance.now() - t) / qs.length) * 1000;
-    const r = got.reduce((s, g, i) => s + recall(g, exact[i] as number[]), 0) / qs.length;
-    console.log(`  binary codes, rerank ${rerank}: recall@10 ${r.toFixed(3)}, ${us.toFixed(0)} µs/query`);
-  }
+  for (const kernels of [false, true])
+    for (const rerank of values.rerank.split(',').map(Number)) {
+      const ix = VectorIndex.build(base, { rerank, kernels });
+      for (const q of qs.slice(0, 10)) ix.search(q, 10);
+      t = performance.now();
+      const got = qs.map((q) => ix.search(q, 10).map((h) => h.id));
+      const us = ((performance.now() - t) / qs.length) * 1000;
+      const r = got.reduce((s, g, i) => s + recall(g, exact[i] as number[]), 0) / qs.length;
+      const how = kernels ? 'WebAssembly scan + int8 shortlist' : 'JavaScript';
+      console.log(
+        `  binary codes (${how}), rerank ${rerank}: recall@10 ${r.toFixed(3)}, ${us.toFixed(0)} µs/query`,
+      );
+    }
   const i8 = new Int8Scan(base);
   const sample = qs.slice(0, 40);
   for (const q of sample.slice(0, 3)) i8.search(q, 10);

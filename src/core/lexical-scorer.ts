@@ -19,6 +19,7 @@ import {
   type PostingTree,
   postingTree,
 } from './minisearch-internals.js';
+import { PackedDocs } from './packed-postings.js';
 import type { Passage } from './types.js';
 
 /** MiniSearch's default weight of fuzzy matches. */
@@ -97,8 +98,7 @@ export class LexicalScorer {
         const idf = Math.log(1 + (total - df + 0.5) / (df + 0.5));
         const w = weight * (boosts[f] as number) * idf;
         const avgLen = avg[f] || 1;
-        // forEach, not for…of: no [key, value] array per posting.
-        docs.forEach((tf, doc) => {
+        const post = (tf: number, doc: number) => {
           const len = lengths[doc * nFields + f] as number;
           const s =
             w *
@@ -106,7 +106,15 @@ export class LexicalScorer {
           if (mask[doc] === 0) order[touched++] = doc;
           score[doc] = (score[doc] as number) + s;
           mask[doc] = (mask[doc] as number) | bit;
-        });
+        };
+        // A loaded snapshot's lists are read from its arrays; forEach, not for…of, for the others.
+        const packed = docs instanceof PackedDocs ? docs.packed : undefined;
+        if (packed) {
+          const { docs: ids, freqs, to } = packed;
+          for (let p = packed.from; p < to; p++) post(freqs[p] as number, ids[p] as number);
+        } else {
+          docs.forEach(post);
+        }
       }
     };
     terms.forEach((t, q) => {

@@ -11,6 +11,7 @@
  */
 import MiniSearch, { type Options } from 'minisearch';
 import { internalsOf, type MiniSearchInternals } from './minisearch-internals.js';
+import { type PackedPostings, PackedTerm } from './packed-postings.js';
 import { drain } from './steps.js';
 
 /** The packed index. */
@@ -197,22 +198,32 @@ export function* unpackSteps<T>(
   i.averageFieldLength = [...packed.averageFieldLength];
   const terms = packed.terms.length ? packed.terms.split('\n') : [];
   if (terms.length !== packed.termFields.length) throw new Error('packed index: term count mismatch');
+  if (packed.postingFreq.length !== packed.postingDoc.length)
+    throw new Error('packed index: postings mismatch');
+  if (packed.entryCount.length !== packed.entryField.length)
+    throw new Error('packed index: entry count mismatch');
+  // Where each entry's postings start; the lists stay in the packed arrays (see packed-postings.ts).
+  const entryStart = new Uint32Array(packed.entryCount.length + 1);
+  for (let e = 0; e < packed.entryCount.length; e++) {
+    entryStart[e + 1] = (entryStart[e] as number) + (packed.entryCount[e] as number);
+  }
+  if (entryStart[packed.entryCount.length] !== packed.postingDoc.length) {
+    throw new Error('packed index: postings mismatch');
+  }
+  const source: PackedPostings = {
+    entryField: packed.entryField,
+    entryStart,
+    postingDoc: packed.postingDoc,
+    postingFreq: packed.postingFreq,
+  };
   let e = 0;
-  let p = 0;
   for (let t = 0; t < terms.length; t++) {
-    const fields = new Map<number, Map<number, number>>();
-    const nf = packed.termFields[t] as number;
-    for (let f = 0; f < nf; f++, e++) {
-      const count = packed.entryCount[e] as number;
-      const docs = new Map<number, number>();
-      for (const end = p + count; p < end; p++)
-        docs.set(packed.postingDoc[p] as number, packed.postingFreq[p] as number);
-      fields.set(packed.entryField[e] as number, docs);
-    }
-    i.index.set(terms[t] as string, fields);
+    const to = e + (packed.termFields[t] as number);
+    if (to > packed.entryField.length) throw new Error('packed index: postings mismatch');
+    i.index.set(terms[t] as string, new PackedTerm(source, e, to));
+    e = to;
     if (t % every === every - 1) yield;
   }
-  if (p !== packed.postingDoc.length || e !== packed.entryField.length)
-    throw new Error('packed index: postings mismatch');
+  if (e !== packed.entryField.length) throw new Error('packed index: postings mismatch');
   return empty;
 }

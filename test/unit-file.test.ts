@@ -8,6 +8,11 @@ import { Library, type SemanticEvent } from '../src/corpus/library.js';
 import { loadUnits, saveUnits, unitFile } from '../src/corpus/unit-file.js';
 import type { Embedder } from '../src/semantic/embedder.js';
 import { charVector } from './models.js';
+import { DEFAULT_SEED, generateCorpus } from '../bench/generate.js';
+import { hashVector } from '../bench/hash-vector.js';
+import { readSourceTexts, writeCorpus } from '../bench/write-corpus.js';
+import { EXACT_SCAN_MAX_ROWS, unitRows } from '../src/core/semantic-rank.js';
+import { builtVectorIndex } from '../src/core/vector-index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 let dir: string;
@@ -61,6 +66,38 @@ describe('the unit file', () => {
     expect(Array.from(loaded.units.kind)).toEqual(Array.from(units.kind));
     expect(Array.from(loaded.units.row)).toEqual(Array.from(units.row));
     expect(Array.from(loaded.units.data)).toEqual(Array.from(units.data));
+  });
+
+  it("keeps the vector search's mean when one is given, checked like the layout", async () => {
+    const { index, units } = await sampleUnits();
+    const n = index.passages.length;
+    await saveUnits(dir, 'm1', 'fp-1', n, units);
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toMatchObject({ ok: true, mean: undefined });
+    const mean = Float32Array.from({ length: units.dim }, (_, j) => j / 3);
+    await saveUnits(dir, 'm1', 'fp-1', n, units, mean);
+    const loaded = await loadUnits(dir, 'm1', 'fp-1', n);
+    expect(loaded.ok && Array.from(loaded.mean ?? [])).toEqual(Array.from(mean));
+    await expect(saveUnits(dir, 'm1', 'fp-1', n, units, new Float32Array(units.dim + 1))).rejects.toThrow(
+      /a mean of 9 numbers for vectors of 8/,
+    );
+    const file = unitFile(dir, 'm1');
+    const flipped = await readFile(file);
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 0xff;
+    await writeFile(file, flipped);
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toMatchObject({ ok: false, reason: /checksum/ });
+  });
+
+  it('refuses a file of the first layout (no mean), which a restart replaces', async () => {
+    const { index, units } = await sampleUnits();
+    const n = index.passages.length;
+    await saveUnits(dir, 'm1', 'fp-1', n, units);
+    const file = unitFile(dir, 'm1');
+    const bytes = await readFile(file);
+    const at = bytes.indexOf('"version":2');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('"version":1', at, 'latin1');
+    await writeFile(file, bytes);
+    expect(await loadUnits(dir, 'm1', 'fp-1', n)).toEqual({ ok: false, reason: 'unit file layout 1' });
   });
 
   it('refuses another model, another snapshot, a truncated, corrupt or foreign file with a reason', async () => {
@@ -161,4 +198,47 @@ describe('a corrupt unit file', () => {
     expect(warnings.join('\n')).toMatch(/unit file is corrupt.*vector cache/);
     expect(second.texts).toBe(0);
   });
+});
+
+describe('a restart of a corpus large enough for the vector search', () => {
+  it("saves the search's mean with the vectors and builds the same search from it", async () => {
+    const big = path.join(dir, 'big');
+    const generated = generateCorpus({ scale: 60, seed: DEFAULT_SEED, sourceTexts: await readSourceTexts() });
+    await writeCorpus(big, generated.files);
+    const hashing: Embedder = {
+      model: 'hashed',
+      embed: (texts) => Promise.resolve(texts.map((t) => hashVector(t))),
+    };
+    const lib1 = new Library({ dir: big, cacheDir, embedder: hashing });
+    await lib1.reindex();
+    expect((await lib1.whenSemanticReady()).state).toBe('on');
+    expect(unitRows(lib1.index)).toBeGreaterThan(EXACT_SCAN_MAX_ROWS);
+    const rows = lib1.index.vectors?.vectors ?? [];
+    const first = builtVectorIndex(rows);
+    expect(first).toBeDefined();
+    // The header line of the file the first run saved names the snapshot it belongs to.
+    const header = (await readFile(unitFile(cacheDir, 'hashed'), 'latin1')).split('\n')[1] ?? '{}';
+    const { fingerprint } = JSON.parse(header) as { fingerprint: string };
+    const saved = await loadUnits(cacheDir, 'hashed', fingerprint, lib1.index.passages.length);
+    expect(saved.ok && Array.from(saved.mean ?? [])).toEqual(Array.from(first?.mean ?? [1]));
+
+    let embedded = 0;
+    const refusing: Embedder = {
+      model: 'hashed',
+      embed: (texts) => {
+        embedded += texts.length;
+        return Promise.reject(new Error('embedded again'));
+      },
+    };
+    const lib2 = new Library({ dir: big, cacheDir, embedder: refusing });
+    await lib2.reindex();
+    expect((await lib2.whenSemanticReady()).state).toBe('on');
+    expect(embedded).toBe(0);
+    const again = builtVectorIndex(lib2.index.vectors?.vectors ?? []);
+    expect(Array.from(again?.mean ?? [])).toEqual(Array.from(first?.mean ?? [1]));
+    for (const id of [0, Math.floor(rows.length / 2), rows.length - 1]) {
+      const q = rows[id] as Float32Array;
+      expect(again?.search(q, 10)).toEqual(first?.search(q, 10));
+    }
+  }, 120_000);
 });

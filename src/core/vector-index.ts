@@ -12,6 +12,7 @@
  */
 
 /** A vector id (its position in the build list) with its exact cosine to the query. */
+import { addUp, encode, hamming } from './vector-codes.js';
 import { quantise, VectorKernels } from './vector-kernels.js';
 
 export interface VectorHit {
@@ -47,75 +48,6 @@ export function dot(a: Float32Array, b: Float32Array): number {
   }
   for (; i < n; i++) s0 += (a[i] as number) * (b[i] as number);
   return s0 + s1 + s2 + s3;
-}
-
-/** Scratch for `encode`: mean − v as float32, read back as its bit patterns (the sign bit). */
-let scratch = new Float32Array(512);
-let scratchBits = new Int32Array(scratch.buffer);
-
-/**
- * Writes the sign bits of `v − mean` into `out` from word `at`: bit 1 where v > mean, read off the
- * sign of mean − v (no branch on each component, whose signs are as good as random).
- */
-function encode(v: Float32Array, mean: Float32Array, dim: number, out: Int32Array, at: number): void {
-  if (scratch.length < dim) {
-    scratch = new Float32Array(dim);
-    scratchBits = new Int32Array(scratch.buffer);
-  }
-  for (let j = 0; j < dim; j++) scratch[j] = (mean[j] as number) - (v[j] as number);
-  const words = Math.ceil(dim / 32);
-  for (let w = 0; w < words; w++) {
-    let bits = 0;
-    const base = w * 32;
-    const end = Math.min(32, dim - base);
-    for (let b = 0; b < end; b++) bits |= ((scratchBits[base + b] as number) >>> 31) << b;
-    out[at + w] = bits;
-  }
-}
-
-/**
- * Adds the vectors `from`…`to` of the sum's length into `sum`; returns how many it added. (Out of
- * the generator that calls it, whose own loops V8 optimises less well.)
- */
-function addUp(vectors: readonly Float32Array[], from: number, to: number, sum: Float64Array): number {
-  const dim = sum.length;
-  let added = 0;
-  for (let id = from; id < to; id++) {
-    const v = vectors[id] as Float32Array;
-    if (v.length !== dim) continue;
-    for (let j = 0; j < dim; j++) sum[j] = (sum[j] as number) + (v[j] as number);
-    added++;
-  }
-  return added;
-}
-
-/** The set bits of each byte of `x`, one count (0–8) per byte. */
-function bytePopcounts(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (x + (x >>> 4)) & 0x0f0f0f0f;
-}
-
-/**
- * The Hamming distance of the `words` 32-bit words at `codes[o…]` and `q`. Four words' byte counts
- * are added before they are summed across bytes (at most 32 a byte), which halves the work of
- * counting each word on its own.
- */
-function hamming(codes: Int32Array, o: number, q: Int32Array, words: number): number {
-  let h = 0;
-  let w = 0;
-  for (; w + 3 < words; w += 4) {
-    const bytes =
-      bytePopcounts((codes[o + w] as number) ^ (q[w] as number)) +
-      bytePopcounts((codes[o + w + 1] as number) ^ (q[w + 1] as number)) +
-      bytePopcounts((codes[o + w + 2] as number) ^ (q[w + 2] as number)) +
-      bytePopcounts((codes[o + w + 3] as number) ^ (q[w + 3] as number));
-    h += Math.imul(bytes, 0x01010101) >>> 24;
-  }
-  for (; w < words; w++) {
-    h += Math.imul(bytePopcounts((codes[o + w] as number) ^ (q[w] as number)), 0x01010101) >>> 24;
-  }
-  return h;
 }
 
 export class VectorIndex {
@@ -176,15 +108,19 @@ export class VectorIndex {
     vectors: readonly Float32Array[],
     options: VectorIndexOptions,
     slice: number,
+    given?: Float32Array,
   ): Generator<void, VectorIndex> {
     const dim = vectors.reduce((d, v) => Math.max(d, v.length), 0);
-    const sum = new Float64Array(dim);
-    let counted = 0;
-    for (let at = 0; at < vectors.length; at += slice) {
-      counted += addUp(vectors, at, Math.min(vectors.length, at + slice), sum);
-      yield;
+    let mean = given?.length === dim ? Float32Array.from(given) : undefined;
+    if (!mean) {
+      const sum = new Float64Array(dim);
+      let counted = 0;
+      for (let at = 0; at < vectors.length; at += slice) {
+        counted += addUp(vectors, at, Math.min(vectors.length, at + slice), sum);
+        yield;
+      }
+      mean = Float32Array.from(sum, (m) => (counted ? m / counted : 0));
     }
-    const mean = Float32Array.from(sum, (m) => (counted ? m / counted : 0));
     const words = Math.ceil(dim / 32);
     const kernels = options.kernels
       ? VectorKernels.create(vectors.length, words, dim, options.rerank)
@@ -213,19 +149,30 @@ export class VectorIndex {
     }
   }
 
-  /** Builds the index `slice` vectors at a time, awaiting `pause()` between slices. */
+  /**
+   * Builds the index `slice` vectors at a time, awaiting `pause()` between slices. `mean`, the
+   * `mean` of an index built before over the very same vectors (saved beside them), spares the
+   * pass that computes it.
+   */
   static async buildInSlices(
     vectors: readonly Float32Array[],
     options: Partial<VectorIndexOptions>,
     slice: number,
     pause: () => Promise<void>,
+    mean?: Float32Array,
   ): Promise<VectorIndex> {
-    const steps = VectorIndex.#building(vectors, { ...DEFAULT_VECTOR_INDEX, ...options }, Math.max(1, slice));
+    const opts = { ...DEFAULT_VECTOR_INDEX, ...options };
+    const steps = VectorIndex.#building(vectors, opts, Math.max(1, slice), mean);
     for (;;) {
       const step = steps.next();
       if (step.done) return step.value;
       await pause();
     }
+  }
+
+  /** The mean of the vectors, which the binary codes are taken against (a copy). */
+  get mean(): Float32Array {
+    return Float32Array.from(this.#mean);
   }
 
   #encode(v: Float32Array, out: Int32Array, at: number): void {
@@ -366,6 +313,11 @@ export function semanticCandidates(
 /** One index per vector list, built on first use (the lists of a snapshot are immutable). */
 const built = new WeakMap<readonly Float32Array[], VectorIndex>();
 
+/** The index over `vectors` if one was built, without building it. */
+export function builtVectorIndex(vectors: readonly Float32Array[]): VectorIndex | undefined {
+  return built.get(vectors);
+}
+
 /** The index over `vectors`, built once per list (on first use) and kept while the list lives. */
 export function vectorIndexOf(vectors: readonly Float32Array[]): VectorIndex {
   let index = built.get(vectors);
@@ -381,10 +333,11 @@ vectorIndexOf.inSlices = async (
   vectors: readonly Float32Array[],
   slice: number,
   pause: () => Promise<void>,
+  mean?: Float32Array,
 ): Promise<VectorIndex> => {
   let index = built.get(vectors);
   if (!index) {
-    index = await VectorIndex.buildInSlices(vectors, {}, slice, pause);
+    index = await VectorIndex.buildInSlices(vectors, {}, slice, pause, mean);
     built.set(vectors, index);
   }
   return index;

@@ -12,13 +12,13 @@
 import type { CorpusIndex } from '../core/corpus-index.js';
 import { buildSnapshot } from './build-off-thread.js';
 import { prepareVectorSearch, warmTermVectors } from '../core/semantic-prepare.js';
-import { loadUnits, saveUnits } from './unit-file.js';
-import { vectorsFromUnits } from '../core/passage-units.js';
+import { readUnits, type UnitRead } from './unit-file.js';
+import { attachUnits, loadSnapshotAndUnits, saveVectors } from './snapshot-units.js';
 import { embedIndex, knownTextsOf } from './embed-index.js';
 import type { SkippedFile } from '../core/types.js';
 import { loadCorpus } from './loader.js';
 import type { Embedder, VectorLookup } from '../semantic/embedder.js';
-import { listingFingerprint, loadSnapshot, saveSnapshot } from './snapshot.js';
+import { listingFingerprint, saveSnapshot } from './snapshot.js';
 import { mergeSources } from './store-sources.js';
 import { shareHeldTelling } from './share-held.js';
 import { sharedThrough, VectorCache } from './vector-cache.js';
@@ -147,8 +147,16 @@ export class Library {
     return this.#vectorCache;
   }
 
-  /** Embeds `index`'s passages in the background and swaps in the result if `index` still serves. */
-  #startEmbedding(index: CorpusIndex, old: CorpusIndex | undefined, embedder: Embedder): void {
+  /**
+   * Embeds `index`'s passages in the background and swaps in the result if `index` still serves.
+   * `unitsRead` is this snapshot's unit file, when start-up began reading it as the snapshot loaded.
+   */
+  #startEmbedding(
+    index: CorpusIndex,
+    old: CorpusIndex | undefined,
+    embedder: Embedder,
+    unitsRead?: Promise<UnitRead>,
+  ): void {
     const generation = ++this.#generation;
     const current = () => generation === this.#generation && this.#current === index;
     const n = index.passages.length;
@@ -192,12 +200,11 @@ export class Library {
     const run = async () => {
       // An unchanged corpus: the vectors saved for this very snapshot, attached with one read.
       if (cacheDir && fingerprint) {
-        const saved = await loadUnits(cacheDir, embedder.model, fingerprint, n);
+        const read = unitsRead ?? readUnits(cacheDir, embedder.model, fingerprint);
+        const saved = await attachUnits(index, embedder.model, read, nextTurn);
         if (!current()) return;
         if (saved.ok) {
-          const next = index.withVectors(vectorsFromUnits(embedder.model, saved.units, n));
-          await prepareVectorSearch(next, nextTurn);
-          if (!current()) return;
+          const next = saved.index;
           this.#serve(next);
           this.#coverage = { state: 'on', done: n, total: n };
           this.options.onSemantic?.({
@@ -239,23 +246,8 @@ export class Library {
       let note: string | undefined;
       const add = (part: string) => (note = note ? `${note}; ${part}` : part);
       if (shared) add(`store: ${shared.found} vectors found, ${shared.stored} written`);
-      await cache.addMissing(previous, nextTurn);
-      cache.retainTouched();
-      if (cache.file && cache.dirty) {
-        try {
-          const saved = await cache.save(nextTurn);
-          add(`saved ${saved.vectors} vectors, ${saved.bytes} bytes in ${Math.round(saved.ms)} ms`);
-        } catch (err) {
-          add(`could not be saved: ${(err as Error).message}`);
-        }
-      }
-      if (cacheDir && fingerprint && next.vectors?.units) {
-        try {
-          await saveUnits(cacheDir, embedder.model, fingerprint, n, next.vectors.units);
-        } catch (err) {
-          add(`unit file could not be saved: ${(err as Error).message}`);
-        }
-      }
+      const unitsTo = cacheDir && fingerprint ? { dir: cacheDir, model: embedder.model, fingerprint } : undefined;
+      for (const part of await saveVectors(next, cache, previous, unitsTo)) add(part);
       this.options.onSemantic?.({
         kind: 'ready',
         passages: n,
@@ -286,6 +278,7 @@ export class Library {
       let skipped: SkippedFile[] = [];
       let files = 0;
       let body: Buffer | undefined;
+      let unitsRead: Promise<UnitRead> | undefined;
       const extra = await this.options.storeSources?.();
       // Fast path: a snapshot whose fingerprint (file names, sizes and times, index options, the
       // store's corpus revision) matches is loaded without reading or splitting the articles.
@@ -301,7 +294,12 @@ export class Library {
         files = old.articles.length;
         snapshot = 'unchanged';
       } else if (this.options.cacheDir && fingerprint) {
-        const cached = await loadSnapshot(this.options.cacheDir, fingerprint);
+        // Its unit file is read while it unpacks (snapshot-units.ts).
+        const model = this.options.embedder?.model;
+        const maxPassages = this.options.semanticMaxPassages ?? DEFAULT_SEMANTIC_MAX_PASSAGES;
+        const read = await loadSnapshotAndUnits(this.options.cacheDir, fingerprint, model, maxPassages);
+        const cached = read.loaded;
+        unitsRead = read.units;
         if (cached.ok) {
           next = cached.index;
           skipped = cached.skipped;
@@ -359,7 +357,7 @@ export class Library {
       this.#serve(next);
       this.#skipped = skipped;
       this.#fingerprint = fingerprint;
-      if (embed && embedder) this.#startEmbedding(next, old, embedder);
+      if (embed && embedder) this.#startEmbedding(next, old, embedder, unitsRead);
       if (this.options.cacheDir && fingerprint && dirty) {
         try {
           const saved = await saveSnapshot(this.options.cacheDir, next, fingerprint, skipped, body);

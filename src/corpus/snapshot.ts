@@ -11,7 +11,7 @@
  * truncation, corruption, other fingerprint) is reported as a reason, never thrown.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
@@ -19,6 +19,7 @@ import { CorpusIndex, INDEX_DATA_VERSION, type IndexData, type RankingOptions } 
 import type { SkippedFile } from '../core/types.js';
 import { nextTurn } from '../next-turn.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readWhole } from './read-whole.js';
 
 const MAGIC = 'CITEBOT-SNAPSHOT\n';
 export const SNAPSHOT_FILE = 'index.snapshot';
@@ -115,13 +116,21 @@ export type LoadResult =
   | { ok: true; index: CorpusIndex; bytes: number; ms: number; skipped: SkippedFile[] }
   | { ok: false; reason: string; missing?: boolean };
 
-/** Loads the snapshot in `dir` if it is intact and matches `fingerprint`. */
-export async function loadSnapshot(dir: string, fingerprint: string): Promise<LoadResult> {
+/**
+ * Loads the snapshot in `dir` if it is intact and matches `fingerprint`. `onRead` is told its
+ * passage count once its bytes are in and its header matches, before they are unpacked (a caller
+ * can start another read to run meanwhile).
+ */
+export async function loadSnapshot(
+  dir: string,
+  fingerprint: string,
+  onRead?: (passages: number) => void,
+): Promise<LoadResult> {
   const t0 = performance.now();
   const file = path.join(dir, SNAPSHOT_FILE);
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = await readWhole(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT'
@@ -143,6 +152,7 @@ export async function loadSnapshot(dir: string, fingerprint: string): Promise<Lo
     return { ok: false, reason: `snapshot layout version ${header.version}, expected ${INDEX_DATA_VERSION}` };
   }
   if (header.fingerprint !== fingerprint) return { ok: false, reason: 'corpus or options changed (fingerprint differs)' };
+  if (Number.isSafeInteger(header.passages)) onRead?.(header.passages);
   const body = buf.subarray(nl + 1);
   if (body.length !== header.bodyBytes) {
     return { ok: false, reason: `snapshot is truncated (${body.length} of ${header.bodyBytes} bytes)` };

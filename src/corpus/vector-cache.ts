@@ -18,12 +18,13 @@
  * embedder, under the same text keys (`vectorKey`).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Embedder } from '../semantic/embedder.js';
 import type { SharedVectors } from '../store/vector-types.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readWhole } from './read-whole.js';
 
 const MAGIC = 'CITEBOT-VECTORS\n';
 export const VECTOR_CACHE_VERSION = 1;
@@ -280,7 +281,7 @@ async function readCache(
 ): Promise<{ entries: Map<string, Float32Array> } | { reason: string }> {
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = await readWhole(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { reason: code === 'ENOENT' ? 'no vector cache yet' : `vector cache cannot be read (${code ?? 'error'})` };

@@ -201,10 +201,12 @@ export class Library {
       // An unchanged corpus: the vectors saved for this very snapshot, attached with one read.
       if (cacheDir && fingerprint) {
         const read = unitsRead ?? readUnits(cacheDir, embedder.model, fingerprint);
-        const saved = await attachUnits(index, embedder.model, read, nextTurn);
+        const saved = await attachUnits(index, embedder.model, read);
         if (!current()) return;
         if (saved.ok) {
           const next = saved.index;
+          await prepareVectorSearch(next, nextTurn, saved.mean);
+          if (!current()) return;
           this.#serve(next);
           this.#coverage = { state: 'on', done: n, total: n };
           this.options.onSemantic?.({

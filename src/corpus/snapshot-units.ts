@@ -1,12 +1,12 @@
 /**
  * A snapshot's vectors on disk. A restart of an unchanged corpus reads the snapshot and its unit
  * file, the unit file while the snapshot unpacks (most of a second at 50,000 passages: its pages
- * are mapped on another core meanwhile), and builds the vector search from the mean saved with it,
- * without a pass over every vector. After an embedding, the vector cache and the unit file are saved.
+ * are mapped on another core meanwhile), and the vector search is built from the mean saved with
+ * it, without a pass over every vector. After an embedding, the vector cache and the unit file are saved.
  */
 import type { CorpusIndex } from '../core/corpus-index.js';
 import { vectorsFromUnits } from '../core/passage-units.js';
-import { prepareVectorSearch, vectorSearchMean } from '../core/semantic-prepare.js';
+import { vectorSearchMean } from '../core/semantic-prepare.js';
 import { nextTurn } from '../next-turn.js';
 import { type LoadResult, loadSnapshot } from './snapshot.js';
 import { fitUnits, readUnits, saveUnits, type UnitRead } from './unit-file.js';
@@ -35,24 +35,19 @@ export async function loadSnapshotAndUnits(
   return { loaded, units: loaded.ok ? units : undefined };
 }
 
-export type Attached = { ok: true; index: CorpusIndex; bytes: number } | { ok: false; reason: string };
+export type Attached =
+  | { ok: true; index: CorpusIndex; mean: Float32Array | undefined; bytes: number }
+  | { ok: false; reason: string };
 
 /**
- * `index` with the vectors of its unit file (read by `read`) attached and its vector search built
- * (`pause` between slices), or why the file does not fit.
+ * `index` with the vectors of its unit file (read by `read`) attached, and the vector search's mean
+ * saved with them (for `prepareVectorSearch`), or why the file does not fit.
  */
-export async function attachUnits(
-  index: CorpusIndex,
-  model: string,
-  read: Promise<UnitRead>,
-  pause: () => Promise<void>,
-): Promise<Attached> {
+export async function attachUnits(index: CorpusIndex, model: string, read: Promise<UnitRead>): Promise<Attached> {
   const n = index.passages.length;
   const saved = fitUnits(await read, n);
   if (!saved.ok) return saved;
-  const next = index.withVectors(vectorsFromUnits(model, saved.units, n));
-  await prepareVectorSearch(next, pause, saved.mean);
-  return { ok: true, index: next, bytes: saved.bytes };
+  return { ok: true, index: index.withVectors(vectorsFromUnits(model, saved.units, n)), mean: saved.mean, bytes: saved.bytes };
 }
 
 /**

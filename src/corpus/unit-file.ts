@@ -6,13 +6,13 @@
  *
  * `units-<model hash>.bin`: "CITEBOT-UNITS\n" + header JSON line + body. The header names the layout
  * version, the model, the snapshot fingerprint the vectors belong to, the passage count, the sizes
- * of the five sections and two CRC-32s: one over the layout sections (start, kind, row, mean), one over a
- * sample of the vectors (every 64th 4 KiB block plus the last one: a full CRC of hundreds of MB
- * would take a second of the restart it is meant to shorten; truncation is caught by the sizes).
+ * of the five sections and two CRC-32s: one over the layout sections (start, kind, row, mean), one
+ * over a sample of the vectors (every 64th 4 KiB block plus the last one: a full CRC of hundreds of
+ * MB would take a second of the restart it is meant to shorten; truncation is caught by the sizes).
  * The body: start (uint32 × passages+1), kind (uint8 × units), padding to 4 bytes, row (uint32 ×
  * units), data (float32 × rows × dim), mean (float32 × 0 or dim: the vector search's mean of the
- * rows, which takes a pass over all of them to compute), little-endian. A file that is missing, foreign, of another
- * model or snapshot, truncated or corrupt is reported as a reason, never thrown.
+ * rows, which takes a pass over all of them to compute), little-endian. A file that is missing,
+ * foreign, of another model or snapshot, truncated or corrupt is reported as a reason, never thrown.
  */
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
